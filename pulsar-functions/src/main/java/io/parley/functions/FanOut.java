@@ -1,0 +1,117 @@
+package io.parley.functions;
+
+import io.parley.schemas.events.DeliveryEnvelope;
+import io.parley.schemas.events.DeviceRef;
+import io.parley.schemas.events.PushRequest;
+import io.parley.schemas.events.ReceiptUpdate;
+import io.parley.schemas.events.SequencedMessage;
+import io.parley.schemas.events.Signal;
+import io.parley.schemas.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.functions.api.Context;
+import org.apache.pulsar.functions.api.Function;
+
+/**
+ * Routes sequenced messages, signals and receipt updates to the delivery topic of every gateway
+ * with a recipient device, one envelope per gateway; members with no live device get a push request
+ * instead. The input is acknowledged after every envelope is published.
+ *
+ * <p>User config: {@code redisUrl} (default {@value #DEFAULT_REDIS_URL}).
+ */
+public class FanOut implements Function<String, Void> {
+    public static final String REDIS_URL = "redisUrl";
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    private static final int PREVIEW_CHARS = 100;
+
+    private RedisDirectory directory;
+    private Router router;
+
+    @Override
+    public void initialize(Context context) {
+        String url = context.getUserConfigValueOrDefault(REDIS_URL, DEFAULT_REDIS_URL).toString();
+        directory = new RedisDirectory(url);
+        router = new Router(directory);
+    }
+
+    @Override
+    public void close() {
+        if (directory != null) {
+            directory.close();
+        }
+    }
+
+    @Override
+    public Void process(String input, Context context) throws Exception {
+        String topic = context.getCurrentRecord().getTopicName().orElseThrow();
+        long now = System.currentTimeMillis();
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        if (topic.equals(Topics.MESSAGES.name())) {
+            SequencedMessage message = Topics.MESSAGES.decode(input);
+            directory.raiseLastSeq(message.roomId(), message.seq());
+            DeliveryPlan plan = router.forRoom(message.roomId(), now);
+            publish(context, message.roomId(), plan, r -> DeliveryEnvelope.of(r, message), sends);
+            for (String user : plan.offlineUsers()) {
+                if (!user.equals(message.senderId())) {
+                    sends.add(
+                            context.newOutputMessage(Topics.PUSH.name(), Schema.STRING)
+                                    .key(user)
+                                    .value(Topics.PUSH.encode(pushFor(message, user)))
+                                    .sendAsync());
+                }
+            }
+        } else if (topic.equals(Topics.SIGNALS.name())) {
+            Signal signal = Topics.SIGNALS.decode(input);
+            DeliveryPlan plan =
+                    signal.kind() == Signal.Kind.TYPING
+                            ? router.forRoomExcept(signal.roomId(), signal.userId(), now)
+                            : router.forPeersOf(signal.userId(), now);
+            String key = signal.roomId() != null ? signal.roomId() : signal.userId();
+            publish(context, key, plan, r -> DeliveryEnvelope.of(r, signal), sends);
+        } else if (topic.equals(Topics.RECEIPT_UPDATES.name())) {
+            ReceiptUpdate receipt = Topics.RECEIPT_UPDATES.decode(input);
+            DeliveryPlan plan =
+                    receipt.userId() != null
+                            ? router.forRoomExcept(receipt.roomId(), receipt.userId(), now)
+                            : router.forRoom(receipt.roomId(), now);
+            publish(context, receipt.roomId(), plan, r -> DeliveryEnvelope.of(r, receipt), sends);
+        } else {
+            context.getLogger().warn("input from unexpected topic {} ignored", topic);
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get();
+        return null;
+    }
+
+    private static void publish(
+            Context context,
+            String key,
+            DeliveryPlan plan,
+            java.util.function.Function<List<DeviceRef>, DeliveryEnvelope> envelope,
+            List<CompletableFuture<?>> sends)
+            throws Exception {
+        for (Map.Entry<String, List<DeviceRef>> gateway : plan.byGateway().entrySet()) {
+            var topic = Topics.delivery(gateway.getKey());
+            sends.add(
+                    context.newOutputMessage(topic.name(), Schema.STRING)
+                            .key(key)
+                            .value(topic.encode(envelope.apply(gateway.getValue())))
+                            .sendAsync());
+        }
+    }
+
+    static PushRequest pushFor(SequencedMessage message, String user) {
+        String body = message.body() == null ? "" : message.body();
+        String preview = body.length() <= PREVIEW_CHARS ? body : body.substring(0, PREVIEW_CHARS);
+        return new PushRequest(
+                message.roomId(),
+                message.seq(),
+                message.msgId(),
+                message.senderId(),
+                user,
+                preview,
+                message.ts());
+    }
+}

@@ -1,0 +1,65 @@
+package io.parley.functions;
+
+import io.parley.schemas.RedisKeys;
+import io.parley.schemas.SessionEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/** {@link Directory} over the Redis keys the edge maintains ({@link RedisKeys}). */
+public final class RedisDirectory implements Directory, AutoCloseable {
+    private final JedisPooled redis;
+
+    public RedisDirectory(String redisUrl) {
+        this.redis = new JedisPooled(java.net.URI.create(redisUrl));
+    }
+
+    @Override
+    public Set<String> members(String roomId) {
+        return redis.smembers(RedisKeys.members(roomId));
+    }
+
+    @Override
+    public Set<String> roomsOf(String userId) {
+        return redis.smembers(RedisKeys.userRooms(userId));
+    }
+
+    @Override
+    public Map<String, Map<String, SessionEntry>> sessions(Collection<String> userIds) {
+        Map<String, Response<Map<String, String>>> pending = new LinkedHashMap<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            for (String user : userIds) {
+                pending.put(user, pipeline.hgetAll(RedisKeys.sessions(user)));
+            }
+            pipeline.sync();
+        }
+        Map<String, Map<String, SessionEntry>> out = new HashMap<>();
+        pending.forEach(
+                (user, response) -> {
+                    Map<String, SessionEntry> devices = new HashMap<>();
+                    response.get().forEach((d, raw) -> devices.put(d, SessionEntry.decode(raw)));
+                    out.put(user, devices);
+                });
+        return out;
+    }
+
+    @Override
+    public void raiseLastSeq(String roomId, long seq) {
+        redis.eval(
+                RedisKeys.RAISE_SCRIPT,
+                List.of(RedisKeys.lastSeq(roomId)),
+                new ArrayList<>(List.of(Long.toString(seq))));
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}

@@ -1,0 +1,67 @@
+package io.parley.functions;
+
+import io.parley.schemas.SessionEntry;
+import io.parley.schemas.events.DeviceRef;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Plans deliveries: {@code gateways(users) = group-by(gateway, live devices of users)}, and {@code
+ * offline = users with no live device}.
+ */
+public final class Router {
+    private final Directory directory;
+
+    public Router(Directory directory) {
+        this.directory = directory;
+    }
+
+    /** Every member's devices; the sender's too, so its gateway can tick the send. */
+    public DeliveryPlan forRoom(String roomId, long now) {
+        return plan(directory.members(roomId), now);
+    }
+
+    /** Every member but {@code except}. */
+    public DeliveryPlan forRoomExcept(String roomId, String except, long now) {
+        Set<String> users = new TreeSet<>(directory.members(roomId));
+        users.remove(except);
+        return plan(users, now);
+    }
+
+    /** The peers of a user across all the user's rooms (for presence changes). */
+    public DeliveryPlan forPeersOf(String userId, long now) {
+        Set<String> peers = new TreeSet<>();
+        for (String room : directory.roomsOf(userId)) {
+            peers.addAll(directory.members(room));
+        }
+        peers.remove(userId);
+        return plan(peers, now);
+    }
+
+    private DeliveryPlan plan(Collection<String> users, long now) {
+        Map<String, Map<String, SessionEntry>> sessions = directory.sessions(users);
+        Map<String, List<DeviceRef>> byGateway = new TreeMap<>();
+        Set<String> offline = new TreeSet<>();
+        for (String user : users) {
+            boolean live = false;
+            Map<String, SessionEntry> devices = sessions.getOrDefault(user, Map.of());
+            for (Map.Entry<String, SessionEntry> device : devices.entrySet()) {
+                if (device.getValue().liveAt(now)) {
+                    live = true;
+                    byGateway
+                            .computeIfAbsent(device.getValue().gatewayId(), g -> new ArrayList<>())
+                            .add(new DeviceRef(user, device.getKey()));
+                }
+            }
+            if (!live) {
+                offline.add(user);
+            }
+        }
+        return new DeliveryPlan(byGateway, offline);
+    }
+}

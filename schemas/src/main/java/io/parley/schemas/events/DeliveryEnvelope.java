@@ -1,0 +1,26 @@
+package io.parley.schemas.events;
+
+import java.util.List;
+
+/**
+ * What FanOut publishes to one gateway's {@code delivery/gw.<id>}: one payload and the devices on
+ * that gateway it is for. Exactly one of message, signal, receipt is set.
+ */
+public record DeliveryEnvelope(
+        List<DeviceRef> recipients,
+        SequencedMessage message,
+        Signal signal,
+        ReceiptUpdate receipt) {
+
+    public static DeliveryEnvelope of(List<DeviceRef> recipients, SequencedMessage message) {
+        return new DeliveryEnvelope(recipients, message, null, null);
+    }
+
+    public static DeliveryEnvelope of(List<DeviceRef> recipients, Signal signal) {
+        return new DeliveryEnvelope(recipients, null, signal, null);
+    }
+
+    public static DeliveryEnvelope of(List<DeviceRef> recipients, ReceiptUpdate receipt) {
+        return new DeliveryEnvelope(recipients, null, null, receipt);
+    }
+}

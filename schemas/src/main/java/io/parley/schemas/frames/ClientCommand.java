@@ -1,0 +1,38 @@
+package io.parley.schemas.frames;
+
+import java.util.List;
+
+/** A command a client sends over the WebSocket (PROTOCOL.md section 2, client to server). */
+public sealed interface ClientCommand {
+
+    /** The client's correlation tag, echoed on the reply or error; may be null. */
+    String ref();
+
+    record Join(String ref, String roomId, Long sinceSeq) implements ClientCommand {}
+
+    record Leave(String ref, String roomId) implements ClientCommand {}
+
+    record Send(
+            String ref,
+            String roomId,
+            String clientMsgId,
+            String body,
+            List<String> mediaIds,
+            Long replyToSeq,
+            Long clientTs)
+            implements ClientCommand {}
+
+    record Ack(String ref, String roomId, long seq) implements ClientCommand {}
+
+    record Read(String ref, String roomId, long seq) implements ClientCommand {}
+
+    record Typing(String ref, String roomId, boolean active) implements ClientCommand {}
+
+    record Resume(String ref, List<RoomPosition> rooms) implements ClientCommand {}
+
+    record RoomPosition(String roomId, long lastSeq) {}
+
+    record Presence(String ref, String status) implements ClientCommand {}
+
+    record Ping(String ref) implements ClientCommand {}
+}

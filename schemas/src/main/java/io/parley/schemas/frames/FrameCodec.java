@@ -1,0 +1,226 @@
+package io.parley.schemas.frames;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.schemas.Json;
+import io.parley.schemas.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parses a client text frame into a typed {@link ClientCommand}, or a precise {@code bad_request} /
+ * {@code too_large} error carrying the frame's {@code ref} when it could be read. Encodes server
+ * frames. Unknown fields are ignored (PROTOCOL.md); an unknown {@code type} is an error.
+ */
+public final class FrameCodec {
+    public static final int MAX_REF_CHARS = 64;
+    public static final int MAX_CLIENT_MSG_ID_CHARS = 64;
+    private static final Set<String> PRESENCE_STATUSES = Set.of("online", "away");
+
+    private final FrameLimits limits;
+
+    public FrameCodec(FrameLimits limits) {
+        this.limits = limits;
+    }
+
+    /** The outcome of parsing one frame: exactly one of command and error is set. */
+    public record Parsed(ClientCommand command, ServerFrame.Error error) {
+        static Parsed ok(ClientCommand command) {
+            return new Parsed(command, null);
+        }
+
+        static Parsed fail(ErrorCode code, String message, String ref) {
+            return new Parsed(null, ServerFrame.Error.of(code, message, ref));
+        }
+    }
+
+    public Parsed parse(String text) {
+        if (text.length() > limits.maxFrameChars()) {
+            return Parsed.fail(
+                    ErrorCode.TOO_LARGE,
+                    "frame of " + text.length() + " chars exceeds " + limits.maxFrameChars(),
+                    null);
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return Parsed.fail(ErrorCode.BAD_REQUEST, "malformed JSON", null);
+        }
+        if (root == null || !root.isObject()) {
+            return Parsed.fail(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
+        }
+        JsonNode refNode = root.get("ref");
+        String ref = null;
+        if (refNode != null && !refNode.isNull()) {
+            if (!refNode.isTextual() || refNode.asText().length() > MAX_REF_CHARS) {
+                return Parsed.fail(
+                        ErrorCode.BAD_REQUEST,
+                        "ref must be a string of at most " + MAX_REF_CHARS + " chars",
+                        null);
+            }
+            ref = refNode.asText();
+        }
+        try {
+            return Parsed.ok(command(new Fields(root), ref));
+        } catch (ProtocolException e) {
+            return new Parsed(null, e.toFrame(ref));
+        }
+    }
+
+    public String encode(ServerFrame frame) {
+        return Json.write(frame);
+    }
+
+    private ClientCommand command(Fields f, String ref) {
+        String type = f.requiredString("type");
+        return switch (type) {
+            case "join" -> new ClientCommand.Join(ref, f.roomId(), f.optionalSeq("since_seq"));
+            case "leave" -> new ClientCommand.Leave(ref, f.roomId());
+            case "send" -> send(f, ref);
+            case "ack" -> new ClientCommand.Ack(ref, f.roomId(), f.requiredSeq("seq"));
+            case "read" -> new ClientCommand.Read(ref, f.roomId(), f.requiredSeq("seq"));
+            case "typing" -> new ClientCommand.Typing(ref, f.roomId(), f.requiredBoolean("active"));
+            case "resume" -> resume(f, ref);
+            case "presence" -> presence(f, ref);
+            case "ping" -> new ClientCommand.Ping(ref);
+            default -> throw bad("unknown type '" + abbreviate(type) + "'");
+        };
+    }
+
+    private ClientCommand.Send send(Fields f, String ref) {
+        String roomId = f.roomId();
+        String clientMsgId = f.requiredString("client_msg_id");
+        if (clientMsgId.isEmpty() || clientMsgId.length() > MAX_CLIENT_MSG_ID_CHARS) {
+            throw bad("client_msg_id must be 1-" + MAX_CLIENT_MSG_ID_CHARS + " chars");
+        }
+        String body = f.requiredString("body");
+        if (body.length() > limits.maxBodyChars()) {
+            throw new ProtocolException(
+                    ErrorCode.TOO_LARGE,
+                    "body of " + body.length() + " chars exceeds " + limits.maxBodyChars());
+        }
+        List<String> mediaIds = f.optionalStringList("media_ids", limits.maxMediaIds());
+        if (body.isBlank() && (mediaIds == null || mediaIds.isEmpty())) {
+            throw bad("body must not be blank unless media_ids are given");
+        }
+        Long replyTo = f.optionalSeq("reply_to_seq");
+        Long clientTs = f.optionalSeq("client_ts");
+        return new ClientCommand.Send(ref, roomId, clientMsgId, body, mediaIds, replyTo, clientTs);
+    }
+
+    private ClientCommand.Resume resume(Fields f, String ref) {
+        JsonNode rooms = f.node.get("rooms");
+        if (rooms == null || !rooms.isArray()) {
+            throw bad("rooms must be an array of {room_id, last_seq}");
+        }
+        if (rooms.size() > limits.maxResumeRooms()) {
+            throw bad("at most " + limits.maxResumeRooms() + " rooms per resume");
+        }
+        List<ClientCommand.RoomPosition> positions = new ArrayList<>();
+        for (JsonNode room : rooms) {
+            if (!room.isObject()) {
+                throw bad("rooms must be an array of {room_id, last_seq}");
+            }
+            Fields rf = new Fields(room);
+            positions.add(new ClientCommand.RoomPosition(rf.roomId(), rf.requiredSeq("last_seq")));
+        }
+        return new ClientCommand.Resume(ref, List.copyOf(positions));
+    }
+
+    private ClientCommand.Presence presence(Fields f, String ref) {
+        String status = f.requiredString("status");
+        if (!PRESENCE_STATUSES.contains(status)) {
+            throw bad("status must be one of " + PRESENCE_STATUSES);
+        }
+        return new ClientCommand.Presence(ref, status);
+    }
+
+    private static ProtocolException bad(String message) {
+        return new ProtocolException(ErrorCode.BAD_REQUEST, message);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+    }
+
+    /** Typed, checked access to a frame's fields; every failure names the field. */
+    private static final class Fields {
+        private final JsonNode node;
+
+        Fields(JsonNode node) {
+            this.node = node;
+        }
+
+        String requiredString(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                throw bad("missing field '" + name + "'");
+            }
+            if (!v.isTextual()) {
+                throw bad("field '" + name + "' must be a string");
+            }
+            return v.asText();
+        }
+
+        String roomId() {
+            String id = requiredString("room_id");
+            if (!Topics.ID.matcher(id).matches()) {
+                throw bad("room_id must be 1-64 chars of [A-Za-z0-9_-]");
+            }
+            return id;
+        }
+
+        long requiredSeq(String name) {
+            Long v = optionalSeq(name);
+            if (v == null) {
+                throw bad("missing field '" + name + "'");
+            }
+            return v;
+        }
+
+        Long optionalSeq(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+                throw bad("field '" + name + "' must be a non-negative integer");
+            }
+            return v.asLong();
+        }
+
+        boolean requiredBoolean(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                throw bad("missing field '" + name + "'");
+            }
+            if (!v.isBoolean()) {
+                throw bad("field '" + name + "' must be a boolean");
+            }
+            return v.asBoolean();
+        }
+
+        List<String> optionalStringList(String name, int max) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isArray()) {
+                throw bad("field '" + name + "' must be an array of strings");
+            }
+            if (v.size() > max) {
+                throw bad("field '" + name + "' has more than " + max + " entries");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : v) {
+                if (!e.isTextual() || e.asText().isEmpty() || e.asText().length() > 64) {
+                    throw bad("field '" + name + "' must be an array of ids");
+                }
+                out.add(e.asText());
+            }
+            return List.copyOf(out);
+        }
+    }
+}
