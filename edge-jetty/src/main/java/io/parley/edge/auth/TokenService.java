@@ -1,0 +1,124 @@
+package io.parley.edge.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.util.X509CertUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Date;
+
+/**
+ * Verifies client JWTs: HS256 with the shared secret, or RS256 with the configured public key; the
+ * {@code alg} must be one of those (never {@code none}), the signature must verify, {@code exp}
+ * must be in the future and {@code sub} (the user id) present. Issues HS256 dev tokens.
+ */
+public final class TokenService {
+    private static final long CLOCK_SKEW_MS = 5_000;
+
+    private final byte[] secret;
+    private final RSAPublicKey rsaKey;
+    private final Clock clock;
+
+    public TokenService(String secret, String rsaPublicKeyPem, Clock clock) {
+        this.secret = secret == null ? new byte[0] : secret.getBytes(StandardCharsets.UTF_8);
+        this.rsaKey =
+                rsaPublicKeyPem == null || rsaPublicKeyPem.isBlank()
+                        ? null
+                        : parse(rsaPublicKeyPem);
+        this.clock = clock;
+        if (this.secret.length < 32 && rsaKey == null) {
+            throw new IllegalArgumentException(
+                    "PARLEY_JWT_SECRET must be at least 32 bytes, or PARLEY_JWT_PUBLIC_KEY set");
+        }
+    }
+
+    /** The authenticated user id of a token, or an {@link InvalidTokenException} saying why not. */
+    public String verify(String token) {
+        if (token == null || token.isBlank()) {
+            throw new InvalidTokenException("missing token");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token.trim());
+        } catch (ParseException e) {
+            throw new InvalidTokenException("malformed token");
+        }
+        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+        JWSVerifier verifier;
+        try {
+            if (JWSAlgorithm.HS256.equals(alg) && secret.length >= 32) {
+                verifier = new MACVerifier(secret);
+            } else if (JWSAlgorithm.RS256.equals(alg) && rsaKey != null) {
+                verifier = new RSASSAVerifier(rsaKey);
+            } else {
+                throw new InvalidTokenException("unsupported alg " + alg);
+            }
+            if (!jwt.verify(verifier)) {
+                throw new InvalidTokenException("bad signature");
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date exp = claims.getExpirationTime();
+            if (exp == null || exp.getTime() + CLOCK_SKEW_MS < clock.millis()) {
+                throw new InvalidTokenException("token expired");
+            }
+            String sub = claims.getSubject();
+            if (sub == null || !io.parley.schemas.topics.Topics.ID.matcher(sub).matches()) {
+                throw new InvalidTokenException("token has no valid sub");
+            }
+            return sub;
+        } catch (JOSEException | ParseException e) {
+            throw new InvalidTokenException("unverifiable token");
+        }
+    }
+
+    /** An HS256 token for {@code userId} valid for {@code ttlSeconds} (dev mode only). */
+    public String issue(String userId, long ttlSeconds) {
+        try {
+            long now = clock.millis();
+            JWTClaimsSet claims =
+                    new JWTClaimsSet.Builder()
+                            .subject(userId)
+                            .issueTime(new Date(now))
+                            .expirationTime(new Date(now + ttlSeconds * 1000))
+                            .build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+            jwt.sign(new MACSigner(secret));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a dev token", e);
+        }
+    }
+
+    private static RSAPublicKey parse(String pem) {
+        try {
+            if (pem.contains("CERTIFICATE")) {
+                return (RSAPublicKey) X509CertUtils.parse(pem).getPublicKey();
+            }
+            String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            byte[] der = Base64.getDecoder().decode(b64);
+            return (RSAPublicKey)
+                    KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("PARLEY_JWT_PUBLIC_KEY is not an RSA public key", e);
+        }
+    }
+
+    /** Why a token was refused; the message is safe to return to the client. */
+    public static final class InvalidTokenException extends RuntimeException {
+        public InvalidTokenException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.parley.edge.media;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.edge.rooms.RoomService;
+import io.parley.schemas.events.MediaRef;
+import io.parley.schemas.frames.ErrorCode;
+import io.parley.schemas.frames.ProtocolException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Media: the client uploads bytes itself through a presigned PUT (content type and length bound
+ * into the signature) and downloads through a short-lived presigned GET; the edge only keeps
+ * metadata (Cassandra {@code media}) and checks, when a message references media, that it was
+ * uploaded by the sender, to that room, with the declared size.
+ */
+public final class MediaService {
+    public static final long MAX_BYTES = 25L * 1024 * 1024;
+    public static final Set<String> ALLOWED_MIME =
+            Set.of(
+                    "image/jpeg",
+                    "image/png",
+                    "image/gif",
+                    "image/webp",
+                    "video/mp4",
+                    "audio/mpeg",
+                    "audio/ogg",
+                    "application/pdf",
+                    "text/plain");
+    static final Duration UPLOAD_TTL = Duration.ofMinutes(5);
+    static final Duration DOWNLOAD_TTL = Duration.ofMinutes(5);
+
+    private final CqlSession cql;
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final RoomService rooms;
+    private final Clock clock;
+    private final PreparedStatement insert;
+    private final PreparedStatement select;
+
+    public MediaService(
+            CqlSession cql,
+            S3Client s3,
+            S3Presigner presigner,
+            String bucket,
+            RoomService rooms,
+            Clock clock) {
+        this.cql = cql;
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.rooms = rooms;
+        this.clock = clock;
+        insert =
+                cql.prepare(
+                        "INSERT INTO parley.media (media_id, room_id, uploader, mime, size, sha256,"
+                                + " object_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        select =
+                cql.prepare(
+                        "SELECT room_id, uploader, mime, size, object_key FROM parley.media"
+                                + " WHERE media_id = ?");
+    }
+
+    public record Upload(String mediaId, String uploadUrl, long expiresAt) {}
+
+    public Upload create(String userId, String mime, long size, String sha256, String roomId) {
+        if (mime == null || !ALLOWED_MIME.contains(mime)) {
+            throw bad("mime must be one of " + ALLOWED_MIME);
+        }
+        if (size <= 0) {
+            throw bad("size must be positive");
+        }
+        if (size > MAX_BYTES) {
+            throw new ProtocolException(
+                    ErrorCode.TOO_LARGE, "media larger than " + MAX_BYTES + " bytes");
+        }
+        if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+            throw bad("sha256 must be 64 hex digits");
+        }
+        rooms.requireMember(roomId, userId);
+        String mediaId = "m" + UUID.randomUUID().toString().replace("-", "");
+        String key = roomId + "/" + mediaId;
+        cql.execute(insert.bind(mediaId, roomId, userId, mime, size, sha256, key, clock.millis()));
+        var presigned =
+                presigner.presignPutObject(
+                        p ->
+                                p.signatureDuration(UPLOAD_TTL)
+                                        .putObjectRequest(
+                                                o ->
+                                                        o.bucket(bucket)
+                                                                .key(key)
+                                                                .contentType(mime)
+                                                                .contentLength(size)));
+        return new Upload(
+                mediaId, presigned.url().toString(), presigned.expiration().toEpochMilli());
+    }
+
+    /** The attachments of a send, each checked to be the sender's, of this room, and uploaded. */
+    public List<MediaRef> resolveForSend(String userId, String roomId, List<String> mediaIds) {
+        List<MediaRef> out = new ArrayList<>();
+        for (String id : mediaIds) {
+            Row row = cql.execute(select.bind(id)).one();
+            if (row == null
+                    || !userId.equals(row.getString("uploader"))
+                    || !roomId.equals(row.getString("room_id"))) {
+                throw bad("media " + id + " is not an upload of yours to this room");
+            }
+            long size = row.getLong("size");
+            HeadObjectResponse head;
+            try {
+                head = s3.headObject(h -> h.bucket(bucket).key(row.getString("object_key")));
+            } catch (NoSuchKeyException e) {
+                throw bad("media " + id + " has not been uploaded");
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    throw bad("media " + id + " has not been uploaded");
+                }
+                throw e;
+            }
+            if (head.contentLength() == null || head.contentLength() != size) {
+                throw bad("media " + id + " does not have its declared size");
+            }
+            out.add(new MediaRef(id, row.getString("mime"), size));
+        }
+        return out;
+    }
+
+    /** A short-lived GET URL for a member of the media's room. */
+    public String downloadUrl(String userId, String mediaId) {
+        Row row = cql.execute(select.bind(mediaId)).one();
+        if (row == null) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "no media " + mediaId);
+        }
+        rooms.requireMember(row.getString("room_id"), userId);
+        return presigner
+                .presignGetObject(
+                        p ->
+                                p.signatureDuration(DOWNLOAD_TTL)
+                                        .getObjectRequest(
+                                                o ->
+                                                        o.bucket(bucket)
+                                                                .key(row.getString("object_key"))))
+                .url()
+                .toString();
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static ProtocolException bad(String message) {
+        return new ProtocolException(ErrorCode.BAD_REQUEST, message);
+    }
+}

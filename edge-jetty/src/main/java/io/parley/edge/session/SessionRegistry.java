@@ -1,0 +1,47 @@
+package io.parley.edge.session;
+
+import io.parley.schemas.RedisKeys;
+import io.parley.schemas.SessionEntry;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * Session routing in Redis: {@code sessions:<user>} maps each connected device to this gateway with
+ * an expiry, refreshed by heartbeats; the hash itself expires with its newest entry.
+ */
+public final class SessionRegistry {
+    private static final String REMOVE_IF_MINE =
+            "local v = redis.call('hget', KEYS[1], ARGV[1]) "
+                    + "if v and string.sub(v, 1, string.len(ARGV[2]) + 1) == ARGV[2] .. '|' then "
+                    + "redis.call('hdel', KEYS[1], ARGV[1]) return 1 end return 0";
+
+    private final JedisPooled redis;
+    private final String gatewayId;
+    private final long ttlMs;
+
+    public SessionRegistry(JedisPooled redis, String gatewayId, long ttlMs) {
+        this.redis = redis;
+        this.gatewayId = gatewayId;
+        this.ttlMs = ttlMs;
+    }
+
+    /** Routes the device to this gateway until now + ttl (also a heartbeat refresh). */
+    public void register(String userId, String deviceId, long now) {
+        String key = RedisKeys.sessions(userId);
+        redis.hset(key, deviceId, new SessionEntry(gatewayId, now + ttlMs).encode());
+        redis.pexpire(key, ttlMs);
+    }
+
+    /** Removes the device's route unless another gateway has taken it over since. */
+    public void unregister(String userId, String deviceId) {
+        redis.eval(
+                REMOVE_IF_MINE, List.of(RedisKeys.sessions(userId)), List.of(deviceId, gatewayId));
+    }
+
+    /** Whether the user has any live device on any gateway. */
+    public boolean anyLive(String userId, long now) {
+        Map<String, String> devices = redis.hgetAll(RedisKeys.sessions(userId));
+        return devices.values().stream().map(SessionEntry::decode).anyMatch(e -> e.liveAt(now));
+    }
+}

@@ -1,0 +1,239 @@
+package io.parley.edge.ws;
+
+import io.parley.edge.delivery.Publisher;
+import io.parley.edge.media.MediaService;
+import io.parley.edge.rooms.RoomService;
+import io.parley.edge.session.PresenceService;
+import io.parley.edge.session.SessionRegistry;
+import io.parley.schemas.events.MediaRef;
+import io.parley.schemas.events.ReceiptEvent;
+import io.parley.schemas.events.ReceiptStatus;
+import io.parley.schemas.events.SendCommand;
+import io.parley.schemas.events.Signal;
+import io.parley.schemas.frames.ClientCommand;
+import io.parley.schemas.frames.ErrorCode;
+import io.parley.schemas.frames.FrameCodec;
+import io.parley.schemas.frames.ProtocolException;
+import io.parley.schemas.frames.ServerFrame;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The decisions behind every client command: membership, admission (rate limits), and what is
+ * published where. The socket endpoint only parses and calls {@link #handle}.
+ */
+public final class CommandHandler {
+    private static final Logger LOG = Logger.getLogger(CommandHandler.class.getName());
+
+    /** Consecutive rate-limited sends after which a client is disconnected (1008). */
+    static final int MAX_RATE_LIMIT_STRIKES = 20;
+
+    /** Bad frames within {@link #BAD_FRAME_WINDOW_MS} after which a client is disconnected. */
+    static final int MAX_BAD_FRAMES = 20;
+
+    static final long BAD_FRAME_WINDOW_MS = 10_000;
+
+    private final String gatewayId;
+    private final FrameCodec codec;
+    private final RoomService rooms;
+    private final SessionRegistry sessions;
+    private final PresenceService presence;
+    private final Publisher publisher;
+    private final MediaService media;
+    private final CatchUp catchUp;
+    private final Clock clock;
+    private final int userRate;
+    private final int userBurst;
+    private final Map<String, TokenBucket> userBuckets = new ConcurrentHashMap<>();
+
+    public CommandHandler(
+            String gatewayId,
+            FrameCodec codec,
+            RoomService rooms,
+            SessionRegistry sessions,
+            PresenceService presence,
+            Publisher publisher,
+            MediaService media,
+            CatchUp catchUp,
+            Clock clock,
+            int userRate,
+            int userBurst) {
+        this.gatewayId = gatewayId;
+        this.codec = codec;
+        this.rooms = rooms;
+        this.sessions = sessions;
+        this.presence = presence;
+        this.publisher = publisher;
+        this.media = media;
+        this.catchUp = catchUp;
+        this.clock = clock;
+        this.userRate = userRate;
+        this.userBurst = userBurst;
+    }
+
+    /** Parses and runs one text frame; every failure becomes an error frame. */
+    public void onText(Connection c, String text) {
+        FrameCodec.Parsed parsed = codec.parse(text);
+        if (parsed.error() != null) {
+            c.emit(parsed.error(), false);
+            badFrame(c);
+            return;
+        }
+        ClientCommand command = parsed.command();
+        try {
+            handle(c, command);
+        } catch (ProtocolException e) {
+            c.emit(e.toFrame(command.ref()), false);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "command failed: " + command, e);
+            c.emit(ServerFrame.Error.of(ErrorCode.UNAVAILABLE, "try again", command.ref()), false);
+        }
+    }
+
+    void handle(Connection c, ClientCommand command) {
+        if (command instanceof ClientCommand.Join j) {
+            join(c, j);
+        } else if (command instanceof ClientCommand.Leave l) {
+            c.rooms.remove(l.roomId());
+        } else if (command instanceof ClientCommand.Send s) {
+            send(c, s);
+        } else if (command instanceof ClientCommand.Ack a) {
+            receipt(c, a.roomId(), a.seq(), ReceiptStatus.DELIVERED);
+        } else if (command instanceof ClientCommand.Read r) {
+            receipt(c, r.roomId(), r.seq(), ReceiptStatus.READ);
+        } else if (command instanceof ClientCommand.Typing t) {
+            typing(c, t);
+        } else if (command instanceof ClientCommand.Resume r) {
+            resume(c, r);
+        } else if (command instanceof ClientCommand.Presence p) {
+            presence.set(c.userId, p.status(), clock.millis());
+        } else if (command instanceof ClientCommand.Ping p) {
+            ping(c, p);
+        }
+    }
+
+    private void join(Connection c, ClientCommand.Join j) {
+        rooms.requireMember(j.roomId(), c.userId);
+        long last = rooms.lastSeq(j.roomId());
+        long read = rooms.readSeq(j.roomId(), c.userId);
+        long from = j.sinceSeq() == null ? last : j.sinceSeq();
+        synchronized (c) {
+            c.emit(new ServerFrame.Joined(j.roomId(), last, read, j.ref()), false);
+            RoomStream stream = new RoomStream(j.roomId(), new SeqMerger(from, last), null);
+            c.rooms.put(j.roomId(), stream);
+            catchUp.startIfNeeded(c, stream);
+        }
+    }
+
+    private void resume(Connection c, ClientCommand.Resume r) {
+        for (ClientCommand.RoomPosition position : r.rooms()) {
+            String roomId = position.roomId();
+            if (!rooms.isMember(roomId, c.userId)) {
+                c.emit(
+                        ServerFrame.Error.of(
+                                ErrorCode.FORBIDDEN, "not a member of room " + roomId, r.ref()),
+                        false);
+                continue;
+            }
+            long last = rooms.lastSeq(roomId);
+            synchronized (c) {
+                SeqMerger merger = new SeqMerger(position.lastSeq(), last);
+                RoomStream stream = new RoomStream(roomId, merger, null);
+                stream.onCaughtUp =
+                        () ->
+                                c.emit(
+                                        new ServerFrame.Resumed(
+                                                roomId, merger.delivered(), r.ref()),
+                                        false);
+                c.rooms.put(roomId, stream);
+                catchUp.startIfNeeded(c, stream);
+            }
+        }
+    }
+
+    private void send(Connection c, ClientCommand.Send s) {
+        long now = clock.millis();
+        admit(c, now);
+        rooms.requireMember(s.roomId(), c.userId);
+        List<MediaRef> attachments =
+                s.mediaIds() == null || s.mediaIds().isEmpty()
+                        ? null
+                        : media.resolveForSend(c.userId, s.roomId(), s.mediaIds());
+        SendCommand command =
+                new SendCommand(
+                        s.roomId(),
+                        c.userId,
+                        c.deviceId,
+                        gatewayId,
+                        s.clientMsgId(),
+                        s.body(),
+                        attachments,
+                        s.replyToSeq(),
+                        s.clientTs() == null ? now : s.clientTs(),
+                        now);
+        c.rememberRef(s.clientMsgId(), s.ref());
+        publisher
+                .send(command)
+                .exceptionally(
+                        e -> {
+                            c.emit(
+                                    ServerFrame.Error.of(
+                                            ErrorCode.UNAVAILABLE,
+                                            "could not append the message; retry with the same"
+                                                    + " client_msg_id",
+                                            s.ref()),
+                                    false);
+                            return null;
+                        });
+    }
+
+    /** Per-connection then per-user token buckets; repeated refusals disconnect (1008). */
+    private void admit(Connection c, long now) {
+        TokenBucket user =
+                userBuckets.computeIfAbsent(
+                        c.userId, u -> new TokenBucket(userRate, userBurst, now));
+        if (c.sendBucket.tryTake(now) && user.tryTake(now)) {
+            c.rateLimitStrikes = 0;
+            return;
+        }
+        if (++c.rateLimitStrikes > MAX_RATE_LIMIT_STRIKES) {
+            c.close(Connection.CLOSE_POLICY, "kept sending while rate limited");
+        }
+        long retry = Math.max(c.sendBucket.retryAfterMs(now), user.retryAfterMs(now));
+        throw new ProtocolException(
+                ErrorCode.RATE_LIMITED, "too many messages; slow down", Math.max(1, retry));
+    }
+
+    private void badFrame(Connection c) {
+        long now = clock.millis();
+        if (now - c.lastBadFrameAt > BAD_FRAME_WINDOW_MS) {
+            c.badFrameStrikes = 0;
+        }
+        c.lastBadFrameAt = now;
+        if (++c.badFrameStrikes > MAX_BAD_FRAMES) {
+            c.close(Connection.CLOSE_POLICY, "too many malformed frames");
+        }
+    }
+
+    private void receipt(Connection c, String roomId, long seq, ReceiptStatus status) {
+        rooms.requireMember(roomId, c.userId);
+        publisher.receipt(
+                new ReceiptEvent(roomId, c.userId, c.deviceId, seq, status, clock.millis()));
+    }
+
+    private void typing(Connection c, ClientCommand.Typing t) {
+        rooms.requireMember(t.roomId(), c.userId);
+        publisher.signal(Signal.typing(t.roomId(), c.userId, t.active(), clock.millis()));
+    }
+
+    private void ping(Connection c, ClientCommand.Ping p) {
+        long now = clock.millis();
+        sessions.register(c.userId, c.deviceId, now);
+        presence.refresh(c.userId, now);
+        c.emit(new ServerFrame.Pong(p.ref()), false);
+    }
+}

@@ -1,0 +1,131 @@
+package io.parley.edge.ws;
+
+import io.parley.schemas.events.SequencedMessage;
+import io.parley.schemas.frames.FrameCodec;
+import io.parley.schemas.frames.ServerFrame;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One client WebSocket: who it is, the rooms it has joined, and a bounded outbound queue. Frames
+ * are written in the order {@link #emit} is called (callers hold this object's lock when order
+ * matters). Under load, droppable frames (typing, presence) go first; past the hard limit the
+ * connection is closed with 1013 rather than buffering without bound.
+ */
+public final class Connection {
+    public static final int CLOSE_POLICY = 1008;
+    public static final int CLOSE_OVERLOADED = 1013;
+    private static final int MAX_REMEMBERED_REFS = 256;
+
+    final String userId;
+    final String deviceId;
+    final TokenBucket sendBucket;
+    final Map<String, RoomStream> rooms = new ConcurrentHashMap<>();
+    int rateLimitStrikes;
+    int badFrameStrikes;
+    long lastBadFrameAt;
+
+    private final Session session;
+    private final FrameCodec codec;
+    private final int softLimit;
+    private final int hardLimit;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
+    private final Map<String, String> refsByClientMsgId =
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MAX_REMEMBERED_REFS;
+                }
+            };
+
+    Connection(
+            String userId,
+            String deviceId,
+            Session session,
+            FrameCodec codec,
+            TokenBucket sendBucket,
+            int softLimit,
+            int hardLimit) {
+        this.userId = userId;
+        this.deviceId = deviceId;
+        this.session = session;
+        this.codec = codec;
+        this.sendBucket = sendBucket;
+        this.softLimit = softLimit;
+        this.hardLimit = hardLimit;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    /** Writes a frame; returns false if it was dropped (or the connection is closing). */
+    public synchronized boolean emit(ServerFrame frame, boolean droppable) {
+        if (closed) {
+            return false;
+        }
+        int queued = inFlight.get();
+        if (droppable && queued >= softLimit) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        if (queued >= hardLimit) {
+            close(CLOSE_OVERLOADED, "overloaded: resume from your last seq");
+            return false;
+        }
+        inFlight.incrementAndGet();
+        session.sendText(
+                codec.encode(frame),
+                Callback.from(inFlight::decrementAndGet, failure -> inFlight.decrementAndGet()));
+        return true;
+    }
+
+    synchronized void emitMessages(List<SequencedMessage> messages) {
+        for (SequencedMessage m : messages) {
+            emit(ServerFrame.Message.of(m), false);
+        }
+    }
+
+    public int queued() {
+        return inFlight.get();
+    }
+
+    public long droppedCount() {
+        return dropped.get();
+    }
+
+    public boolean isClosed() {
+        return closed || !session.isOpen();
+    }
+
+    public void close(int code, String reason) {
+        closed = true;
+        session.close(code, reason, Callback.NOOP);
+    }
+
+    synchronized void rememberRef(String clientMsgId, String ref) {
+        if (ref != null) {
+            refsByClientMsgId.put(clientMsgId, ref);
+        }
+    }
+
+    synchronized String takeRef(String clientMsgId) {
+        return refsByClientMsgId.remove(clientMsgId);
+    }
+
+    boolean joined(String roomId) {
+        return rooms.containsKey(roomId);
+    }
+}

@@ -1,0 +1,66 @@
+package io.parley.edge.ws;
+
+import io.parley.edge.session.PrivacyService;
+import io.parley.schemas.events.ReceiptUpdate;
+import io.parley.schemas.events.SequencedMessage;
+import io.parley.schemas.events.Signal;
+import io.parley.schemas.frames.ServerFrame;
+
+/** Turns delivered payloads into frames on one local connection. */
+public final class Deliverer {
+    private final CatchUp catchUp;
+    private final PrivacyService privacy;
+
+    public Deliverer(CatchUp catchUp, PrivacyService privacy) {
+        this.catchUp = catchUp;
+        this.privacy = privacy;
+    }
+
+    /**
+     * A sequenced message: the sending device gets its {@code sent} tick first; every connection
+     * that joined the room gets the message through its merger (gap-free, in order).
+     */
+    public void message(Connection c, SequencedMessage m) {
+        synchronized (c) {
+            if (c.userId.equals(m.senderId()) && c.deviceId.equals(m.senderDeviceId())) {
+                c.emit(
+                        new ServerFrame.Sent(
+                                m.roomId(),
+                                m.clientMsgId(),
+                                m.seq(),
+                                m.msgId(),
+                                m.ts(),
+                                c.takeRef(m.clientMsgId())),
+                        false);
+            }
+            RoomStream stream = c.rooms.get(m.roomId());
+            if (stream != null) {
+                c.emitMessages(stream.merger.accept(m));
+                catchUp.startIfNeeded(c, stream);
+            }
+        }
+    }
+
+    /** Typing and presence: droppable under load; false if dropped. */
+    public boolean signal(Connection c, Signal s) {
+        if (s.kind() == Signal.Kind.TYPING) {
+            if (!c.joined(s.roomId())) {
+                return true;
+            }
+            return c.emit(new ServerFrame.Typing(s.roomId(), s.userId(), s.active()), true);
+        }
+        PrivacyService.Visible visible =
+                privacy.presenceFor(s.userId(), c.userId, s.status(), s.lastSeen());
+        if (visible == null) {
+            return true;
+        }
+        return c.emit(
+                new ServerFrame.Presence(s.userId(), visible.status(), visible.lastSeen()), true);
+    }
+
+    public void receipt(Connection c, ReceiptUpdate u) {
+        if (c.joined(u.roomId())) {
+            c.emit(ServerFrame.Receipt.of(u), false);
+        }
+    }
+}

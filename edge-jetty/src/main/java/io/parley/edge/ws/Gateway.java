@@ -1,0 +1,137 @@
+package io.parley.edge.ws;
+
+import io.parley.edge.EdgeMetrics;
+import io.parley.edge.session.PresenceService;
+import io.parley.edge.session.SessionRegistry;
+import io.parley.schemas.frames.FrameCodec;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * The connection lifecycle of this gateway: opening registers the device's route and presence,
+ * heartbeats keep them alive, closing removes them (and announces offline when the user's last
+ * device anywhere is gone).
+ */
+public final class Gateway {
+    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
+    private final ConnectionRegistry connections;
+    private final CommandHandler commands;
+    private final SessionRegistry sessions;
+    private final PresenceService presence;
+    private final FrameCodec codec;
+    private final EdgeMetrics metrics;
+    private final Clock clock;
+    private final int sendRate;
+    private final int sendBurst;
+    private final int softLimit;
+    private final int hardLimit;
+
+    public Gateway(
+            ConnectionRegistry connections,
+            CommandHandler commands,
+            SessionRegistry sessions,
+            PresenceService presence,
+            FrameCodec codec,
+            EdgeMetrics metrics,
+            Clock clock,
+            int sendRate,
+            int sendBurst,
+            int softLimit,
+            int hardLimit) {
+        this.connections = connections;
+        this.commands = commands;
+        this.sessions = sessions;
+        this.presence = presence;
+        this.codec = codec;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.sendRate = sendRate;
+        this.sendBurst = sendBurst;
+        this.softLimit = softLimit;
+        this.hardLimit = hardLimit;
+    }
+
+    public ParleySocket socketFor(String userId, String deviceId) {
+        return new ParleySocket(this, userId, deviceId);
+    }
+
+    Connection open(String userId, String deviceId, Session session) {
+        long now = clock.millis();
+        Connection c =
+                new Connection(
+                        userId,
+                        deviceId,
+                        session,
+                        codec,
+                        new TokenBucket(sendRate, sendBurst, now),
+                        softLimit,
+                        hardLimit);
+        Connection replaced = connections.add(c);
+        if (replaced != null) {
+            replaced.close(1000, "replaced by a newer connection of this device");
+        }
+        metrics.connectionsOpened.increment();
+        try {
+            sessions.register(userId, deviceId, now);
+            presence.refresh(userId, now);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not register the session of " + userId, e);
+        }
+        return c;
+    }
+
+    void onText(Connection c, String text) {
+        metrics.framesIn.increment();
+        commands.onText(c, text);
+    }
+
+    void closed(Connection c) {
+        if (!connections.remove(c)) {
+            return;
+        }
+        metrics.connectionsClosed.increment();
+        long now = clock.millis();
+        try {
+            sessions.unregister(c.userId, c.deviceId);
+            if (!sessions.anyLive(c.userId, now)) {
+                presence.offline(c.userId, now);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not unregister the session of " + c.userId, e);
+        }
+    }
+
+    /** Refreshes every local route and presence; scheduled at a third of the session TTL. */
+    public void heartbeat() {
+        long now = clock.millis();
+        List<Connection> all = new ArrayList<>();
+        for (Map<String, Connection> devices : connections.all()) {
+            all.addAll(devices.values());
+        }
+        for (Connection c : all) {
+            try {
+                sessions.register(c.userId, c.deviceId, now);
+                presence.refresh(c.userId, now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "heartbeat failed for " + c.userId, e);
+            }
+        }
+    }
+
+    public void scheduleHeartbeats(ScheduledExecutorService scheduler, long ttlMs) {
+        long period = Math.max(1_000, ttlMs / 3);
+        scheduler.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+}

@@ -1,0 +1,69 @@
+package io.parley.edge.ws;
+
+import io.parley.schemas.events.SequencedMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Merges the messages of one room from any source (replay from the store, live delivery) into one
+ * gap-free, duplicate-free stream in seq order: {@code emit = contiguous run after delivered}.
+ * Anything ahead of a gap is held until the gap is filled. Not thread-safe: the owner serialises
+ * calls.
+ */
+public final class SeqMerger {
+    private long delivered;
+    private long target;
+    private final TreeMap<Long, SequencedMessage> held = new TreeMap<>();
+
+    /**
+     * @param delivered the client already has every seq up to this
+     * @param target the room is known to reach at least this seq (a gap until it is delivered)
+     */
+    public SeqMerger(long delivered, long target) {
+        this.delivered = delivered;
+        this.target = Math.max(delivered, target);
+    }
+
+    /** Accepts a message; returns what can now be emitted, in order (possibly nothing). */
+    public List<SequencedMessage> accept(SequencedMessage m) {
+        if (m.seq() <= delivered) {
+            return List.of();
+        }
+        held.putIfAbsent(m.seq(), m);
+        target = Math.max(target, m.seq());
+        List<SequencedMessage> out = new ArrayList<>();
+        while (!held.isEmpty() && held.firstKey() == delivered + 1) {
+            out.add(held.pollFirstEntry().getValue());
+            delivered++;
+        }
+        return out;
+    }
+
+    /** The first missing seq and the last one known to be missing, or null if nothing is. */
+    public long[] gap() {
+        if (delivered >= target) {
+            return null;
+        }
+        long end = held.isEmpty() ? target : held.firstKey() - 1;
+        return new long[] {delivered + 1, end};
+    }
+
+    /** Gives up on a gap that cannot be filled: emits what is held past it. */
+    public List<SequencedMessage> skipGap() {
+        if (held.isEmpty()) {
+            delivered = target;
+            return List.of();
+        }
+        delivered = held.firstKey() - 1;
+        return accept(held.firstEntry().getValue());
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    public int heldCount() {
+        return held.size();
+    }
+}
