@@ -35,13 +35,13 @@ public final class RoomSequencer {
         String clientKey = clientKey(roomId, send.senderId(), send.clientMsgId());
         String seen = state.get(clientKey);
         if (seen != null) {
-            return Json.read(seen, SequencedMessage.class);
+            return retriedFrom(Json.read(seen, SequencedMessage.class), send);
         }
         RoomRecord room = roomRecord(roomId);
         if (room.last() != null && sameSend(room.last(), send)) {
             // crashed after the commit point, before the client-id record: finish the job
             state.put(clientKey, Json.write(room.last()));
-            return room.last();
+            return retriedFrom(room.last(), send);
         }
         SequencedMessage message =
                 new SequencedMessage(
@@ -62,6 +62,27 @@ public final class RoomSequencer {
         state.put(roomKey(roomId), Json.write(new RoomRecord(message.seq(), message)));
         state.put(clientKey, encoded);
         return message;
+    }
+
+    /**
+     * The stored message as the answer to a retry: same seq, msg_id, ts and content, but routed
+     * back to the device and gateway that retried, so that one gets its {@code sent} tick.
+     */
+    private static SequencedMessage retriedFrom(SequencedMessage stored, SendCommand retry) {
+        return new SequencedMessage(
+                stored.roomId(),
+                stored.seq(),
+                stored.msgId(),
+                stored.senderId(),
+                retry.senderDeviceId(),
+                retry.gatewayId(),
+                stored.clientMsgId(),
+                stored.body(),
+                stored.media(),
+                stored.replyToSeq(),
+                stored.ts(),
+                stored.clientTs(),
+                stored.edgeTs());
     }
 
     public RoomRecord roomRecord(String roomId) {

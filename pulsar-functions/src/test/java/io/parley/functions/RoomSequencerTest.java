@@ -53,6 +53,21 @@ class RoomSequencerTest {
     }
 
     @Test
+    void shouldRouteARetryFromAnotherDeviceBackToThatDevice() {
+        SequencedMessage first = sequencer.sequence("room1", send("alice", "x"));
+        SendCommand fromLaptop =
+                new SendCommand("room1", "alice", "laptop", "gw2", "x", "hi x", null, null, 1, 2);
+
+        SequencedMessage retry = sequencer.sequence("room1", fromLaptop);
+
+        assertThat(retry.seq()).isEqualTo(first.seq());
+        assertThat(retry.msgId()).isEqualTo(first.msgId());
+        assertThat(retry.ts()).isEqualTo(first.ts());
+        assertThat(retry.senderDeviceId()).isEqualTo("laptop");
+        assertThat(retry.gatewayId()).isEqualTo("gw2");
+    }
+
+    @Test
     void shouldReEmitTheSameSeqAfterACrashBetweenCommitAndClientRecord() {
         // Given a state store that dies right after the room record (the commit point) is written
         Map<String, String> crashing = new HashMap<>();
