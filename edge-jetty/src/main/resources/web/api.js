@@ -1,0 +1,65 @@
+// HTTP API of Parley (PROTOCOL.md section 3), with the bearer token of the signed-in user.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code || 'http_' + status;
+  }
+}
+
+export function createApi(getToken) {
+  async function call(method, path, body) {
+    const headers = {};
+    const token = getToken();
+    if (token) headers.Authorization = 'Bearer ' + token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let r;
+    try {
+      r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new ApiError(0, 'unavailable', 'server unreachable');
+    }
+    const text = await r.text();
+    let json = null;
+    if (text) {
+      try { json = JSON.parse(text); } catch { /* not JSON */ }
+    }
+    if (!r.ok) throw new ApiError(r.status, json?.code, json?.message || text.slice(0, 200));
+    return json;
+  }
+
+  const q = (params) => new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
+
+  return {
+    devToken: (userId) => call('POST', '/v1/auth/dev-token', { user_id: userId }),
+    rooms: () => call('GET', '/v1/rooms'),
+    createRoom: (kind, members, name) => call('POST', '/v1/rooms', { kind, members, name: name || undefined }),
+    history: (roomId, beforeSeq, limit = 50) =>
+      call('GET', '/v1/history?' + q({ room_id: roomId, before_seq: beforeSeq, limit })),
+    search: (text, roomId) => call('GET', '/v1/search?' + q({ q: text, room_id: roomId, limit: 20 })),
+    presence: (userId) => call('GET', `/v1/users/${encodeURIComponent(userId)}/presence`),
+    createMedia: (req) => call('POST', '/v1/media', req),
+
+    /** PUTs the bytes to the presigned upload URL, with the declared Content-Type. */
+    async upload(url, mime, bytes) {
+      let r;
+      try {
+        r = await fetch(url, { method: 'PUT', headers: { 'Content-Type': mime }, body: bytes });
+      } catch (e) {
+        throw new ApiError(0, 'unavailable', 'upload to object storage failed (unreachable or CORS)');
+      }
+      if (!r.ok) throw new ApiError(r.status, 'upload_failed', `upload answered ${r.status}`);
+    },
+
+    /** The media's bytes as a Blob: GET /v1/media/{id} needs the bearer token, then redirects. */
+    async mediaBlob(mediaId) {
+      const r = await fetch('/v1/media/' + encodeURIComponent(mediaId), {
+        headers: { Authorization: 'Bearer ' + getToken() },
+      });
+      if (!r.ok) throw new ApiError(r.status, 'media', `media ${mediaId}: ${r.status}`);
+      return r.blob();
+    },
+  };
+}

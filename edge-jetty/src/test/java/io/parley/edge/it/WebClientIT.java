@@ -1,0 +1,205 @@
+package io.parley.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.edge.EdgeConfig;
+import io.parley.edge.EdgeServer;
+import io.parley.schemas.Json;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web client served by the edge, in two real headless Chromium browsers as two users: live
+ * messages both ways, ticks, typing, and a reconnect across an edge restart that loses nothing.
+ * Screenshots land in {@code target/screenshots}.
+ */
+class WebClientIT {
+    static final List<String> TICKED = List.of("sent", "delivered", "read");
+    static EdgeStack stack;
+    /** A third edge of this test only, on a fixed port, so it can be restarted in place. */
+    static EdgeServer edgeC;
+
+    static EdgeConfig configC;
+
+    @BeforeAll
+    static void start() throws Exception {
+        BrowserSession.requireChromium();
+        stack = EdgeStack.get();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        configC = EdgeStack.config(Map.of()).withGateway("it" + stack.runId + "web", port, 0);
+        edgeC = EdgeServer.start(configC);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (edgeC != null) {
+            edgeC.close();
+        }
+    }
+
+    static String url(EdgeServer edge) {
+        return "http://127.0.0.1:" + edge.httpPort() + "/";
+    }
+
+    @Test
+    void shouldExchangeMessagesBothWaysWithTicksAndTypingBetweenTwoBrowsers() throws Exception {
+        String alice = stack.user("alice");
+        String bob = stack.user("bob");
+        boolean receipts = flinkJobRunning("Parley: receipts");
+        try (BrowserSession a = BrowserSession.start("alice");
+                BrowserSession b = BrowserSession.start("bob")) {
+            a.open(url(stack.a));
+            b.open(url(stack.b));
+            a.signIn(alice);
+            b.signIn(bob);
+            String room = a.createDirectRoom(bob);
+            b.openRoom(room);
+            a.screenshot("01-alice-room-created");
+
+            // alice types: bob sees it; then she sends and bob sees the message
+            String m1 = "Hi Bob! Did the new edge build deploy cleanly?";
+            a.type(m1);
+            b.awaitTyping(alice);
+            b.screenshot("02-bob-sees-alice-typing");
+            a.pressEnter();
+            long s1 = b.awaitMessage(m1);
+            assertThat(a.awaitMessage(m1)).isEqualTo(s1);
+            b.awaitNotTyping();
+            assertThat(a.awaitStatus(m1, TICKED)).isIn(TICKED);
+
+            // and back
+            String m2 = "Morning! Yes, both gateways are up and the replay test is green.";
+            b.type(m2);
+            a.awaitTyping(bob);
+            b.pressEnter();
+            long s2 = a.awaitMessage(m2);
+            assertThat(b.awaitMessage(m2)).isEqualTo(s2);
+            assertThat(s2).isGreaterThan(s1);
+
+            String m3 = "Great. Let's demo the reconnect at 3.";
+            a.send(m3);
+            long s3 = b.awaitMessage(m3);
+            String m4 = "Deal, I'll bring the numbers.";
+            b.send(m4);
+            long s4 = a.awaitMessage(m4);
+            assertThat(List.of(s1, s2, s3, s4)).isSorted().doesNotHaveDuplicates();
+
+            if (receipts) {
+                // bob has the room open and visible: delivered then read (blue) for alice
+                assertThat(a.awaitStatus(m1, List.of("read"))).isEqualTo("read");
+                assertThat(a.awaitStatus(m3, List.of("read"))).isEqualTo("read");
+                assertThat(b.awaitStatus(m2, List.of("read"))).isEqualTo("read");
+            } else {
+                System.err.println(
+                        "WebClientIT: the Flink job 'Parley: receipts' is not running;"
+                                + " ticks were checked up to 'sent' only");
+            }
+            b.type("See you");
+            a.awaitTyping(bob);
+            a.screenshot("03-alice-conversation");
+            b.screenshot("04-bob-conversation");
+
+            for (BrowserSession s : List.of(a, b)) {
+                assertThat(s.messages())
+                        .as(s.name + " shows each message once, in seq order")
+                        .extracting(BrowserSession.Shown::body)
+                        .containsExactly(m1, m2, m3, m4);
+            }
+        }
+    }
+
+    @Test
+    void shouldShowEveryMessageExactlyOnceInOrderAfterItsEdgeRestarts() throws Exception {
+        String alice = stack.user("carol");
+        String bob = stack.user("dave");
+        try (BrowserSession a = BrowserSession.start("carol");
+                BrowserSession b = BrowserSession.start("dave")) {
+            a.open(url(stack.a));
+            b.open(url(edgeC));
+            a.signIn(alice);
+            b.signIn(bob);
+            String room = a.createDirectRoom(bob);
+            b.openRoom(room);
+            List<String> sent = new ArrayList<>();
+            sent.add("before the restart");
+            a.send(sent.get(0));
+            b.awaitMessage(sent.get(0));
+            sent.add("got it");
+            b.send(sent.get(1));
+            a.awaitMessage(sent.get(1));
+
+            // dave's edge goes away; carol sends five messages during the outage
+            edgeC.close();
+            edgeC = null;
+            b.awaitConnection("offline");
+            for (int i = 1; i <= 5; i++) {
+                String body = "during the outage #" + i;
+                sent.add(body);
+                a.send(body);
+                a.awaitMessage(body);
+            }
+            b.screenshot("10-dave-offline");
+
+            // the same edge comes back on the same port with the same gateway id
+            edgeC = EdgeServer.start(configC);
+            b.awaitConnection("online");
+            String after = "after the restart";
+            sent.add(after);
+            a.send(after);
+            long last = b.awaitMessage(after);
+            for (String body : sent) {
+                b.awaitMessage(body);
+            }
+            b.screenshot("11-dave-after-reconnect");
+
+            List<BrowserSession.Shown> shown = b.messages();
+            assertThat(shown)
+                    .as("dave's messages, by seq, once each, in order")
+                    .extracting(BrowserSession.Shown::seq)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+            assertThat(shown).extracting(BrowserSession.Shown::body).containsExactlyElementsOf(sent);
+            assertThat(a.messages())
+                    .extracting(BrowserSession.Shown::body)
+                    .containsExactlyElementsOf(sent);
+        }
+    }
+
+    /** Whether a Flink job of this name is RUNNING on the local dashboard (receipts need it). */
+    static boolean flinkJobRunning(String name) {
+        try {
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:8081/jobs/overview"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode job : Json.MAPPER.readTree(r.body()).path("jobs")) {
+                if (name.equals(job.path("name").asText())
+                        && "RUNNING".equals(job.path("state").asText())) {
+                    return true;
+                }
+            }
+        } catch (Exception e) {
+            // no dashboard: no receipts job
+        }
+        return false;
+    }
+}
