@@ -57,7 +57,7 @@ export function renderRooms(onOpen) {
   r.unread > 0 ? h('span', { class: 'unread', 'data-testid': 'unread', text: String(r.unread) }) : null)));
 }
 
-const TICKS = { pending: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
+const TICKS = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
 
 function tickEl(status) {
   return h('span', { class: 'ticks ' + status, 'data-testid': 'ticks', title: status, text: TICKS[status] });

@@ -6,7 +6,9 @@ import io.parley.schemas.frames.ServerFrame;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -19,9 +21,12 @@ import org.eclipse.jetty.websocket.api.Session;
  * connection is closed with 1013 rather than buffering without bound.
  */
 public final class Connection {
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(Connection.class.getName());
     public static final int CLOSE_POLICY = 1008;
     public static final int CLOSE_OVERLOADED = 1013;
     private static final int MAX_REMEMBERED_REFS = 256;
+    private static final long OVERLOAD_GRACE_MS = 2_000;
 
     final String userId;
     final String deviceId;
@@ -113,6 +118,25 @@ public final class Connection {
     public void close(int code, String reason) {
         closed = true;
         session.close(code, reason, Callback.NOOP);
+        if (code == CLOSE_OVERLOADED) {
+            LOG.warning(
+                    "closing "
+                            + userId
+                            + "/"
+                            + deviceId
+                            + " (1013): "
+                            + inFlight.get()
+                            + " frames queued");
+            // the close frame waits behind the backlog a stalled client never reads: give it a
+            // moment, then drop the connection so its buffers are freed
+            CompletableFuture.delayedExecutor(OVERLOAD_GRACE_MS, TimeUnit.MILLISECONDS)
+                    .execute(
+                            () -> {
+                                if (session.isOpen()) {
+                                    session.disconnect();
+                                }
+                            });
+        }
     }
 
     synchronized void rememberRef(String clientMsgId, String ref) {

@@ -142,8 +142,10 @@ class ResilienceIT {
 
     /** A WebSocket client that joins a room and then never reads again. */
     private static Socket stalledClient(int port, String token, String room) throws Exception {
-        Socket socket = new Socket("127.0.0.1", port);
+        // a small receive buffer set before connecting, so the kernel cannot absorb the backlog
+        Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
         OutputStream out = socket.getOutputStream();
         String key =
                 Base64.getEncoder()

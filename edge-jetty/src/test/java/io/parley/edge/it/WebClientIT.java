@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class WebClientIT {
     static final List<String> TICKED = List.of("sent", "delivered", "read");
     static EdgeStack stack;
+
     /** A third edge of this test only, on a fixed port, so it can be restarted in place. */
     static EdgeServer edgeC;
 
@@ -125,6 +126,11 @@ class WebClientIT {
 
     @Test
     void shouldShowEveryMessageExactlyOnceInOrderAfterItsEdgeRestarts() throws Exception {
+        assertThat(flinkJobRunning("Parley: persistence"))
+                .as(
+                        "the replay after a reconnect reads the archive that the Flink job"
+                                + " 'Parley: persistence' writes: start the stack with ./parley up")
+                .isTrue();
         String alice = stack.user("carol");
         String bob = stack.user("dave");
         try (BrowserSession a = BrowserSession.start("carol");
@@ -172,7 +178,9 @@ class WebClientIT {
                     .as("dave's messages, by seq, once each, in order")
                     .extracting(BrowserSession.Shown::seq)
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
-            assertThat(shown).extracting(BrowserSession.Shown::body).containsExactlyElementsOf(sent);
+            assertThat(shown)
+                    .extracting(BrowserSession.Shown::body)
+                    .containsExactlyElementsOf(sent);
             assertThat(a.messages())
                     .extracting(BrowserSession.Shown::body)
                     .containsExactlyElementsOf(sent);
