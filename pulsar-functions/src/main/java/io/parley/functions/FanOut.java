@@ -22,7 +22,7 @@ import org.apache.pulsar.functions.api.Function;
  *
  * <p>User config: {@code redisUrl} (default {@value #DEFAULT_REDIS_URL}).
  */
-public class FanOut implements Function<String, Void> {
+public class FanOut implements Function<String, CompletableFuture<Void>> {
     public static final String REDIS_URL = "redisUrl";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     private static final int PREVIEW_CHARS = 100;
@@ -45,7 +45,7 @@ public class FanOut implements Function<String, Void> {
     }
 
     @Override
-    public Void process(String input, Context context) throws Exception {
+    public CompletableFuture<Void> process(String input, Context context) throws Exception {
         String topic = context.getCurrentRecord().getTopicName().orElseThrow();
         long now = System.currentTimeMillis();
         List<CompletableFuture<?>> sends = new ArrayList<>();
@@ -81,8 +81,7 @@ public class FanOut implements Function<String, Void> {
         } else {
             context.getLogger().warn("input from unexpected topic {} ignored", topic);
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get();
-        return null;
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }
 
     private static void publish(

@@ -1,8 +1,13 @@
 package io.parley.functions;
 
-/** The slice of a function's state store the sequencer needs: single-key atomic get and put. */
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The slice of a function's state store the sequencer needs: single-key atomic get and put. Puts to
+ * one key complete in the order they are issued.
+ */
 public interface KeyValueState {
     String get(String key);
 
-    void put(String key, String value);
+    CompletableFuture<Void> put(String key, String value);
 }

@@ -4,95 +4,123 @@ import io.parley.schemas.Json;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.SequencedMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
  * Gives each send of a room its place in the room: {@code seq(room) = last_seq(room) + 1}, dense
- * from 1, and {@code (room, sender, client_msg_id) -> message} a function.
+ * from 1, and {@code (room, sender, client_msg_id) -> (seq, msg_id, ts)} a function.
  *
- * <p>Crash safety rests on one single-key write, the commit point: the room record {@code r.<room>
- * = {last_seq, last}} holds the newest message whole. The client-id record {@code c.<room>.<key>}
- * is written after it, so a crash between the two is repaired on redelivery by recognising the send
- * as the room's {@code last}; a crash after both re-emits the stored message. Either way the same
- * seq, msg_id and ts come out again, never a new seq. Calls for one room must be serial (the
- * function runs with retain-ordering).
+ * <p>The room record {@code r.<room> = {last_seq, recent}} is the commit point: one single-key
+ * write that carries the new seq together with the last {@value #RECENT} sends' ids. A client-id
+ * record {@code c.<room>.<sender>.<client_msg_id>} is written after it, for retries older than that
+ * window. Writes are asynchronous and pipelined (puts to one key land in order); the caller
+ * publishes a message only once its writes are durable and keeps fewer than {@value #MAX_IN_FLIGHT}
+ * in flight, so after a crash every redelivered send that had been sequenced is found in the
+ * durable room record's window (or its client-id record) and gets its seq again; one that had not
+ * gets the next seq, and no seq is ever published twice for different sends.
+ *
+ * <p>This instance must be the only writer of its rooms (retain-ordering, one instance per room):
+ * room records are cached in memory and read from the store only on first use.
  */
 public final class RoomSequencer {
+    static final int RECENT = 64;
+    static final int MAX_IN_FLIGHT = RECENT / 2;
+
     private final KeyValueState state;
     private final LongSupplier clock;
+    private final Map<String, RoomRecord> rooms = new HashMap<>();
 
     public RoomSequencer(KeyValueState state, LongSupplier clock) {
         this.state = state;
         this.clock = clock;
     }
 
-    /** The room's committed position: its newest seq and the message that took it. */
-    public record RoomRecord(long lastSeq, SequencedMessage last) {}
+    /** One sequenced send, as remembered for retries. */
+    public record Entry(String senderId, String clientMsgId, long seq, String msgId, long ts) {}
 
-    public SequencedMessage sequence(String roomId, SendCommand send) {
+    /** The room's committed position and its most recent sends, oldest first. */
+    public record RoomRecord(long lastSeq, List<Entry> recent) {
+        public RoomRecord {
+            recent = recent == null ? List.of() : recent;
+        }
+    }
+
+    /** A sequenced message and the future of its state writes (publish only after it). */
+    public record Sequenced(SequencedMessage message, CompletableFuture<Void> durable) {}
+
+    public Sequenced sequence(String roomId, SendCommand send) {
+        RoomRecord room = roomRecord(roomId);
+        for (Entry e : room.recent()) {
+            if (e.senderId().equals(send.senderId())
+                    && e.clientMsgId().equals(send.clientMsgId())) {
+                return new Sequenced(
+                        message(roomId, e, send), CompletableFuture.completedFuture(null));
+            }
+        }
         String clientKey = clientKey(roomId, send.senderId(), send.clientMsgId());
         String seen = state.get(clientKey);
         if (seen != null) {
-            return retriedFrom(Json.read(seen, SequencedMessage.class), send);
+            Entry e = Json.read(seen, Entry.class);
+            return new Sequenced(message(roomId, e, send), CompletableFuture.completedFuture(null));
         }
-        RoomRecord room = roomRecord(roomId);
-        if (room.last() != null && sameSend(room.last(), send)) {
-            // crashed after the commit point, before the client-id record: finish the job
-            state.put(clientKey, Json.write(room.last()));
-            return retriedFrom(room.last(), send);
-        }
-        SequencedMessage message =
-                new SequencedMessage(
-                        roomId,
+        Entry entry =
+                new Entry(
+                        send.senderId(),
+                        send.clientMsgId(),
                         room.lastSeq() + 1,
                         UUID.randomUUID().toString(),
-                        send.senderId(),
-                        send.senderDeviceId(),
-                        send.gatewayId(),
-                        send.clientMsgId(),
-                        send.body(),
-                        send.media(),
-                        send.replyToSeq(),
-                        clock.getAsLong(),
-                        send.clientTs(),
-                        send.edgeTs());
-        String encoded = Json.write(message);
-        state.put(roomKey(roomId), Json.write(new RoomRecord(message.seq(), message)));
-        state.put(clientKey, encoded);
-        return message;
-    }
-
-    /**
-     * The stored message as the answer to a retry: same seq, msg_id, ts and content, but routed
-     * back to the device and gateway that retried, so that one gets its {@code sent} tick.
-     */
-    private static SequencedMessage retriedFrom(SequencedMessage stored, SendCommand retry) {
-        return new SequencedMessage(
-                stored.roomId(),
-                stored.seq(),
-                stored.msgId(),
-                stored.senderId(),
-                retry.senderDeviceId(),
-                retry.gatewayId(),
-                stored.clientMsgId(),
-                stored.body(),
-                stored.media(),
-                stored.replyToSeq(),
-                stored.ts(),
-                stored.clientTs(),
-                stored.edgeTs());
+                        clock.getAsLong());
+        List<Entry> recent = new ArrayList<>(room.recent());
+        recent.add(entry);
+        if (recent.size() > RECENT) {
+            recent.subList(0, recent.size() - RECENT).clear();
+        }
+        RoomRecord next = new RoomRecord(entry.seq(), List.copyOf(recent));
+        rooms.put(roomId, next);
+        CompletableFuture<Void> commit = state.put(roomKey(roomId), Json.write(next));
+        CompletableFuture<Void> client = state.put(clientKey, Json.write(entry));
+        return new Sequenced(message(roomId, entry, send), CompletableFuture.allOf(commit, client));
     }
 
     public RoomRecord roomRecord(String roomId) {
+        RoomRecord cached = rooms.get(roomId);
+        if (cached != null) {
+            return cached;
+        }
         String raw = state.get(roomKey(roomId));
-        return raw == null ? new RoomRecord(0, null) : Json.read(raw, RoomRecord.class);
+        RoomRecord loaded =
+                raw == null ? new RoomRecord(0, List.of()) : Json.read(raw, RoomRecord.class);
+        rooms.put(roomId, loaded);
+        return loaded;
     }
 
-    private static boolean sameSend(SequencedMessage last, SendCommand send) {
-        return last.senderId().equals(send.senderId())
-                && last.clientMsgId().equals(send.clientMsgId());
+    /**
+     * The message of a sequenced send. A retry gets the seq, msg_id and ts of the first time, the
+     * content it carries (the same, from a well-behaved client) and is routed back to the device
+     * and gateway that retried, so that one gets its {@code sent} tick.
+     */
+    private static SequencedMessage message(String roomId, Entry e, SendCommand send) {
+        return new SequencedMessage(
+                roomId,
+                e.seq(),
+                e.msgId(),
+                e.senderId(),
+                send.senderDeviceId(),
+                send.gatewayId(),
+                e.clientMsgId(),
+                send.body(),
+                send.media(),
+                send.replyToSeq(),
+                e.ts(),
+                send.clientTs(),
+                send.edgeTs());
     }
 
     static String roomKey(String roomId) {

@@ -1,24 +1,35 @@
 package io.parley.functions;
 
 import io.parley.schemas.events.SendCommand;
-import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
 
 /**
  * Reads every room's ingress topic (pattern subscription, retain-ordering) and appends each send to
- * {@code events/messages} with its seq, keyed by room. The state is committed before the publish
- * (see {@link RoomSequencer}), and the input is acknowledged only after the publish is durable, so
- * a crash anywhere re-emits the same seq and never loses a send.
+ * {@code events/messages} (the function's output topic) with its seq; the output keeps the input's
+ * key, the room id. The state is committed before the result is returned (see {@link
+ * RoomSequencer}); the framework publishes results asynchronously, in input order, and acknowledges
+ * an input only once its result is durable, so a crash anywhere re-emits the same seq and never
+ * loses a send, while publishes are pipelined rather than awaited one by one.
  */
-public class Sequencer implements Function<String, Void> {
+public class Sequencer implements Function<String, CompletableFuture<String>> {
+    private RoomSequencer sequencer;
+    private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
 
     @Override
-    public Void process(String input, Context context) throws Exception {
+    public void initialize(Context context) {
+        sequencer = new RoomSequencer(new ContextState(context), System::currentTimeMillis);
+    }
+
+    @Override
+    public CompletableFuture<String> process(String input, Context context) throws Exception {
         String topic = context.getCurrentRecord().getTopicName().orElseThrow();
         String roomId = Topics.roomIdOf(topic);
         SendCommand send;
@@ -30,16 +41,17 @@ public class Sequencer implements Function<String, Void> {
                     .key(roomId)
                     .value(input)
                     .send();
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
-        RoomSequencer sequencer =
-                new RoomSequencer(new ContextState(context), System::currentTimeMillis);
-        SequencedMessage message = sequencer.sequence(roomId, send);
-        context.newOutputMessage(Topics.MESSAGES.name(), Schema.STRING)
-                .key(roomId)
-                .value(Topics.MESSAGES.encode(message))
-                .send();
-        return null;
+        // bound what a crash can leave half-written to what the room record's window covers
+        while (inFlight.size() >= RoomSequencer.MAX_IN_FLIGHT) {
+            inFlight.removeFirst().join();
+        }
+        inFlight.removeIf(CompletableFuture::isDone);
+        RoomSequencer.Sequenced sequenced = sequencer.sequence(roomId, send);
+        inFlight.addLast(sequenced.durable());
+        String encoded = Topics.MESSAGES.encode(sequenced.message());
+        return sequenced.durable().thenApply(done -> encoded);
     }
 
     /** The function's state store (RocksDB or BookKeeper table service) as a string map. */
@@ -56,8 +68,9 @@ public class Sequencer implements Function<String, Void> {
         }
 
         @Override
-        public void put(String key, String value) {
-            context.putState(key, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        public CompletableFuture<Void> put(String key, String value) {
+            return context.putStateAsync(
+                    key, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
         }
     }
 }
