@@ -30,7 +30,7 @@ class RealtimeIT {
 
     static WsClient joined(EdgeServer edge, String token, String device, String room)
             throws Exception {
-        WsClient c = stack.connect(edge, token, device);
+        WsClient c = EdgeStack.get().connect(edge, token, device);
         c.send(Map.of("type", "join", "room_id", room));
         c.await(
                 f ->

@@ -1,0 +1,161 @@
+package io.parley.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Messages sent over WebSocket become history and search hits (through the Flink jobs). */
+class HistorySearchIT {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static EdgeStack stack;
+
+    @BeforeAll
+    static void stack() throws Exception {
+        stack = EdgeStack.get();
+    }
+
+    /** Polls until the reply satisfies the condition or the deadline passes. */
+    static Api.Reply poll(Supplier<Api.Reply> call, java.util.function.Predicate<Api.Reply> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Api.Reply last = call.get();
+        while (!done.test(last) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            last = call.get();
+        }
+        return last;
+    }
+
+    static Supplier<Api.Reply> get(String path, String token) {
+        return () -> {
+            try {
+                return stack.apiA.call("GET", path, token, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    @Test
+    void shouldPageHistoryNewestFirstAndFindMessagesOnlyForMembers() throws Exception {
+        String alice = stack.user("hist_a");
+        String ta = stack.apiA.devToken(alice);
+        String stranger = stack.apiA.devToken(stack.user("hist_x"));
+        String room = stack.apiA.createRoom(ta, "group", List.of(stack.user("hist_b")));
+        String word = "zebra" + stack.runId;
+        try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", room)) {
+            for (int i = 1; i <= 60; i++) {
+                a.send(
+                        RealtimeIT.send(
+                                room,
+                                "h" + i,
+                                (i == 42 ? word + " crossing" : "message") + " " + i));
+                a.awaitType("sent", WAIT);
+            }
+        }
+        Api.Reply page1 =
+                poll(
+                        get("/v1/history?room_id=" + room + "&limit=50", ta),
+                        r ->
+                                r.status() == 200
+                                        && r.body().path("messages").size() == 50
+                                        && r.body().path("messages").get(0).path("seq").asLong()
+                                                == 60);
+        JsonNode messages = page1.body().path("messages");
+        assertThat(messages.get(0).path("seq").asLong()).isEqualTo(60);
+        assertThat(messages.get(49).path("seq").asLong()).isEqualTo(11);
+        long next = page1.body().path("next_before_seq").asLong();
+        assertThat(next).isEqualTo(11);
+        Api.Reply page2 =
+                stack.apiA.call(
+                        "GET", "/v1/history?room_id=" + room + "&before_seq=" + next, ta, null);
+        assertThat(page2.body().path("messages")).hasSize(10);
+        assertThat(page2.body().path("messages").get(9).path("seq").asLong()).isEqualTo(1);
+        assertThat(page2.body().has("next_before_seq")).isFalse();
+
+        Api.Reply hits =
+                poll(
+                        get("/v1/search?q=" + word, ta),
+                        r -> r.status() == 200 && r.body().path("hits").size() == 1);
+        JsonNode hit = hits.body().path("hits").get(0);
+        assertThat(hit.path("seq").asLong()).isEqualTo(42);
+        assertThat(hit.path("room_id").asText()).isEqualTo(room);
+        assertThat(hit.path("highlight").asText()).contains("<em>" + word + "</em>");
+
+        assertThat(stack.apiA.call("GET", "/v1/history?room_id=" + room, stranger, null).status())
+                .isEqualTo(403);
+        assertThat(
+                        stack.apiA
+                                .call("GET", "/v1/search?q=" + word, stranger, null)
+                                .body()
+                                .path("hits"))
+                .isEmpty();
+        assertThat(
+                        stack.apiA
+                                .call(
+                                        "GET",
+                                        "/v1/search?q=" + word + "&room_id=" + room,
+                                        stranger,
+                                        null)
+                                .status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void shouldShowUnreadCountsFromTheReadCursor() throws Exception {
+        String alice = stack.user("unread_a");
+        String bob = stack.user("unread_b");
+        String ta = stack.apiA.devToken(alice);
+        String tb = stack.apiA.devToken(bob);
+        String room = stack.apiA.createRoom(ta, "direct", List.of(bob));
+        try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", room);
+                WsClient b = RealtimeIT.joined(stack.b, tb, "d", room)) {
+            for (int i = 1; i <= 5; i++) {
+                a.send(RealtimeIT.send(room, "u" + i, "m" + i));
+            }
+            b.messages(room, 5, WAIT);
+            b.send(Map.of("type", "ack", "room_id", room, "seq", 5));
+            b.send(Map.of("type", "read", "room_id", room, "seq", 3));
+            JsonNode delivered =
+                    a.await(
+                            f ->
+                                    "receipt".equals(f.path("type").asText())
+                                            && "delivered".equals(f.path("status").asText())
+                                            && f.path("seq").asLong() == 5,
+                            WAIT);
+            JsonNode read =
+                    a.await(
+                            f ->
+                                    "receipt".equals(f.path("type").asText())
+                                            && "read".equals(f.path("status").asText())
+                                            && f.path("seq").asLong() == 3,
+                            WAIT);
+            assertThat(delivered.path("user_id").asText()).isEqualTo(bob);
+            assertThat(read.path("user_id").asText()).isEqualTo(bob);
+        }
+        Api.Reply rooms =
+                poll(
+                        get("/v1/rooms", tb),
+                        r -> {
+                            for (JsonNode n : r.body()) {
+                                if (n.path("room_id").asText().equals(room)) {
+                                    return n.path("read_seq").asLong() == 3;
+                                }
+                            }
+                            return false;
+                        });
+        for (JsonNode n : rooms.body()) {
+            if (n.path("room_id").asText().equals(room)) {
+                assertThat(n.path("last_seq").asLong()).isEqualTo(5);
+                assertThat(n.path("unread").asLong()).isEqualTo(2);
+            }
+        }
+    }
+}
