@@ -88,7 +88,7 @@ public final class EdgeServer implements AutoCloseable {
                         rooms,
                         clock);
         FrameCodec codec = new FrameCodec(FrameLimits.DEFAULT);
-        CatchUp catchUp = new CatchUp(store, scheduler, config.outboundSoftLimit(), 10_000);
+        CatchUp catchUp = new CatchUp(store, scheduler, config.outboundSoftLimit(), 30_000);
         CommandHandler commands =
                 new CommandHandler(
                         config.gatewayId(),

@@ -51,6 +51,12 @@ public final class LocalCluster implements AutoCloseable {
         ParleyConfig config = ParleyConfig.fromEnv();
         LocalCluster local = start(config);
         ControlEndpoint control = ControlEndpoint.start(local, config.controlPort());
+        io.parley.flink.push.PushOptions push = io.parley.flink.push.PushOptions.fromEnv();
+        if (push.receiverPort() > 0) {
+            // FCM cannot be reached from here: a local FCM-compatible receiver stands in
+            io.parley.flink.push.LocalFcmReceiver.start("127.0.0.1", push.receiverPort());
+            LOG.info("local FCM receiver on http://127.0.0.1:{}", push.receiverPort());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(

@@ -4,8 +4,6 @@ import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.functions.api.Context;
@@ -19,9 +17,8 @@ import org.apache.pulsar.functions.api.Function;
  * an input only once its result is durable, so a crash anywhere re-emits the same seq and never
  * loses a send, while publishes are pipelined rather than awaited one by one.
  */
-public class Sequencer implements Function<String, CompletableFuture<String>> {
+public class Sequencer implements Function<String, String> {
     private RoomSequencer sequencer;
-    private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
 
     @Override
     public void initialize(Context context) {
@@ -29,7 +26,7 @@ public class Sequencer implements Function<String, CompletableFuture<String>> {
     }
 
     @Override
-    public CompletableFuture<String> process(String input, Context context) throws Exception {
+    public String process(String input, Context context) throws Exception {
         String topic = context.getCurrentRecord().getTopicName().orElseThrow();
         String roomId = Topics.roomIdOf(topic);
         SendCommand send;
@@ -41,17 +38,13 @@ public class Sequencer implements Function<String, CompletableFuture<String>> {
                     .key(roomId)
                     .value(input)
                     .send();
-            return CompletableFuture.completedFuture(null);
+            return null;
         }
-        // bound what a crash can leave half-written to what the room record's window covers
-        while (inFlight.size() >= RoomSequencer.MAX_IN_FLIGHT) {
-            inFlight.removeFirst().join();
-        }
-        inFlight.removeIf(CompletableFuture::isDone);
+        // the state is durable before the result goes out; the framework then publishes results
+        // in input order and acknowledges each input once its result is in the log
         RoomSequencer.Sequenced sequenced = sequencer.sequence(roomId, send);
-        inFlight.addLast(sequenced.durable());
-        String encoded = Topics.MESSAGES.encode(sequenced.message());
-        return sequenced.durable().thenApply(done -> encoded);
+        sequenced.durable().join();
+        return Topics.MESSAGES.encode(sequenced.message());
     }
 
     /** The function's state store (RocksDB or BookKeeper table service) as a string map. */

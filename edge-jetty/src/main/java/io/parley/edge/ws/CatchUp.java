@@ -11,9 +11,10 @@ import java.util.logging.Logger;
 /**
  * Fills a room stream's gaps from the message archive, page by page, while live messages keep
  * arriving and are held by the merger. The archive may lag the live path by the persistence job's
- * delay, so a page that brings nothing is retried shortly; only after {@code giveUpMs} without any
- * progress is the gap skipped (and logged). Pages wait for the connection's outbound queue to drain
- * below its soft limit, so a long replay cannot overload the client.
+ * delay, so a page that brings nothing is retried shortly; after {@code giveUpMs} without any
+ * progress the connection is closed with 1013 (the client resumes from its last seq) rather than
+ * delivering past a gap. Pages wait for the connection's outbound queue to drain below its soft
+ * limit, so a long replay cannot overload the client.
  */
 public final class CatchUp {
     private static final Logger LOG = Logger.getLogger(CatchUp.class.getName());
@@ -79,6 +80,7 @@ public final class CatchUp {
             }
             progress = s.merger.delivered() > before;
             if (!progress && System.currentTimeMillis() - lastProgress > giveUpMs) {
+                // never deliver past a gap: the client resumes later, when the archive has it
                 LOG.warning(
                         "room "
                                 + s.roomId
@@ -88,9 +90,9 @@ public final class CatchUp {
                                 + gap[1]
                                 + " not in the archive after "
                                 + giveUpMs
-                                + " ms; skipped");
-                c.emitMessages(s.merger.skipGap());
-                progress = true;
+                                + " ms; closing so the client resumes");
+                c.close(Connection.CLOSE_OVERLOADED, "could not fill a gap in time: resume");
+                return;
             }
         }
         long since = progress ? System.currentTimeMillis() : lastProgress;

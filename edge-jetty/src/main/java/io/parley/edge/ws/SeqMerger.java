@@ -49,16 +49,6 @@ public final class SeqMerger {
         return new long[] {delivered + 1, end};
     }
 
-    /** Gives up on a gap that cannot be filled: emits what is held past it. */
-    public List<SequencedMessage> skipGap() {
-        if (held.isEmpty()) {
-            delivered = target;
-            return List.of();
-        }
-        delivered = held.firstKey() - 1;
-        return accept(held.firstEntry().getValue());
-    }
-
     public long delivered() {
         return delivered;
     }

@@ -56,14 +56,4 @@ class SeqMergerTest {
 
         assertThat(merger.gap()).containsExactly(11, 12);
     }
-
-    @Test
-    void shouldSkipAnUnfillableGapAndEmitWhatIsHeld() {
-        SeqMerger merger = new SeqMerger(0, 0);
-        merger.accept(m(3));
-        merger.accept(m(4));
-
-        assertThat(seqs(merger.skipGap())).containsExactly(3L, 4L);
-        assertThat(merger.delivered()).isEqualTo(4);
-    }
 }

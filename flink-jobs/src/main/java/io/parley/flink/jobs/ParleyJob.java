@@ -6,15 +6,16 @@ import java.util.Locale;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The four jobs of the local cluster: id (as {@code Replay} and the control endpoint name them),
- * the job name on the dashboard, the input topic and the durable subscription {@code parley-<id>}
- * the job reads it with.
+ * The jobs of the local cluster: id (as {@code Replay} and the control endpoint name them), the job
+ * name on the dashboard, the input topic and the durable subscription {@code parley-<id>} the job
+ * reads it with.
  */
 public enum ParleyJob {
     PERSISTENCE("persistence", PersistenceJob.NAME, Topics.MESSAGES.name()),
     SEARCH("search", SearchIndexJob.NAME, Topics.MESSAGES.name()),
     RECEIPTS("receipts", ReceiptsJob.NAME, Topics.RECEIPTS.name()),
-    METRICS("metrics", DeliveryMetricsJob.NAME, Topics.DELIVERY_STATS.name());
+    METRICS("metrics", DeliveryMetricsJob.NAME, Topics.DELIVERY_STATS.name()),
+    PUSH("push", PushJob.NAME, Topics.PUSH.name());
 
     public final String id;
     public final String jobName;
@@ -37,7 +38,7 @@ public enum ParleyJob {
             }
         }
         throw new IllegalArgumentException(
-                "unknown job '" + id + "': one of persistence, search, receipts, metrics");
+                "unknown job '" + id + "': one of persistence, search, receipts, metrics, push");
     }
 
     /** Adds this job's pipeline, with its production connectors, to {@code env}. */
@@ -54,6 +55,7 @@ public enum ParleyJob {
                             .build(env);
             case METRICS ->
                     DeliveryMetricsJob.production(config, inputTopic, subscription()).build(env);
+            case PUSH -> PushJob.production(config, subscription()).build(env);
         }
     }
 }

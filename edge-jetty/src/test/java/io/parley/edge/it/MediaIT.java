@@ -1,0 +1,186 @@
+package io.parley.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Media through presigned URLs against the real s3proxy. */
+class MediaIT {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    static EdgeStack stack;
+
+    @BeforeAll
+    static void stack() throws Exception {
+        stack = EdgeStack.get();
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    static HttpResponse<byte[]> put(String url, String mime, byte[] body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", mime)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpResponse<byte[]> get(String url) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void shouldUploadSendAndDownloadIdenticalBytesForMembersOnly() throws Exception {
+        String alice = stack.user("media_a");
+        String bob = stack.user("media_b");
+        String ta = stack.apiA.devToken(alice);
+        String tb = stack.apiA.devToken(bob);
+        String stranger = stack.apiA.devToken(stack.user("media_x"));
+        String room = stack.apiA.createRoom(ta, "direct", List.of(bob));
+        byte[] image = new byte[50_000];
+        new Random(42).nextBytes(image);
+
+        Api.Reply created =
+                stack.apiA.call(
+                        "POST",
+                        "/v1/media",
+                        ta,
+                        Map.of(
+                                "mime",
+                                "image/png",
+                                "size",
+                                image.length,
+                                "sha256",
+                                sha256(image),
+                                "room_id",
+                                room));
+        assertThat(created.status()).isEqualTo(201);
+        String mediaId = created.body().path("media_id").asText();
+        String uploadUrl = created.body().path("upload_url").asText();
+
+        // a tampered signature is refused, and so is a body of another length than declared
+        String tampered = uploadUrl.replaceAll("(X-Amz-Signature=)(.)", "$1" + "0");
+        if (tampered.equals(uploadUrl)) {
+            tampered = uploadUrl.replaceAll("(X-Amz-Signature=)(.)", "$1" + "1");
+        }
+        assertThat(put(tampered, "image/png", image).statusCode()).isEqualTo(403);
+        assertThat(put(uploadUrl, "image/png", new byte[image.length + 10]).statusCode())
+                .isNotEqualTo(200);
+
+        try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", room);
+                WsClient b = RealtimeIT.joined(stack.b, tb, "d", room)) {
+            // not uploaded yet: refused
+            a.send(
+                    Map.of(
+                            "type",
+                            "send",
+                            "room_id",
+                            room,
+                            "client_msg_id",
+                            "early",
+                            "body",
+                            "",
+                            "media_ids",
+                            List.of(mediaId)));
+            assertThat(a.awaitType("error", WAIT).path("code").asText()).isEqualTo("bad_request");
+
+            assertThat(put(uploadUrl, "image/png", image).statusCode()).isEqualTo(200);
+            a.send(
+                    Map.of(
+                            "type",
+                            "send",
+                            "room_id",
+                            room,
+                            "client_msg_id",
+                            "pic",
+                            "body",
+                            "look",
+                            "media_ids",
+                            List.of(mediaId)));
+            JsonNode message = b.messages(room, 1, WAIT).get(0);
+
+            assertThat(message.path("media").get(0).path("media_id").asText()).isEqualTo(mediaId);
+            assertThat(message.path("media").get(0).path("size").asLong()).isEqualTo(image.length);
+            assertThat(message.path("media").get(0).path("mime").asText()).isEqualTo("image/png");
+        }
+
+        Api.Reply redirect = stack.apiA.call("GET", "/v1/media/" + mediaId, tb, null);
+        assertThat(redirect.status()).isEqualTo(302);
+        String location = redirect.raw().headers().firstValue("Location").orElseThrow();
+        HttpResponse<byte[]> download = get(location);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(image);
+        assertThat(get(location.replace("X-Amz-Signature=", "X-Amz-Signature=00")).statusCode())
+                .isEqualTo(403);
+
+        assertThat(stack.apiA.call("GET", "/v1/media/" + mediaId, stranger, null).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void shouldRefuseOversizedOrDisallowedMediaAndForeignRooms() throws Exception {
+        String alice = stack.user("media_big");
+        String ta = stack.apiA.devToken(alice);
+        String other = stack.apiA.devToken(stack.user("media_other"));
+        String room = stack.apiA.createRoom(ta, "group", List.of());
+        String hash = "a".repeat(64);
+
+        Api.Reply big =
+                stack.apiA.call(
+                        "POST",
+                        "/v1/media",
+                        ta,
+                        Map.of(
+                                "mime",
+                                "image/png",
+                                "size",
+                                26L * 1024 * 1024,
+                                "sha256",
+                                hash,
+                                "room_id",
+                                room));
+        Api.Reply exe =
+                stack.apiA.call(
+                        "POST",
+                        "/v1/media",
+                        ta,
+                        Map.of(
+                                "mime",
+                                "application/x-msdownload",
+                                "size",
+                                10,
+                                "sha256",
+                                hash,
+                                "room_id",
+                                room));
+        Api.Reply foreign =
+                stack.apiA.call(
+                        "POST",
+                        "/v1/media",
+                        other,
+                        Map.of("mime", "image/png", "size", 10, "sha256", hash, "room_id", room));
+
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.body().path("code").asText()).isEqualTo("too_large");
+        assertThat(exe.status()).isEqualTo(400);
+        assertThat(foreign.status()).isEqualTo(403);
+    }
+}
