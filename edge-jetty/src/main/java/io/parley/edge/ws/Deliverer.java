@@ -1,6 +1,7 @@
 package io.parley.edge.ws;
 
 import io.parley.edge.session.PrivacyService;
+import io.parley.schemas.events.ReceiptStatus;
 import io.parley.schemas.events.ReceiptUpdate;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.events.Signal;
@@ -58,9 +59,21 @@ public final class Deliverer {
                 new ServerFrame.Presence(s.userId(), visible.status(), visible.lastSeen()), true);
     }
 
+    /**
+     * A tick for the room's members. Read receipts follow the read-receipts setting both ways, as
+     * users know it from other messengers: a per-peer read tick is not shown when the peer turned
+     * them off, nor to a user who turned them off. (Aggregated group counts are not per user.)
+     */
     public void receipt(Connection c, ReceiptUpdate u) {
-        if (c.joined(u.roomId())) {
-            c.emit(ServerFrame.Receipt.of(u), false);
+        if (!c.joined(u.roomId())) {
+            return;
         }
+        if (u.status() == ReceiptStatus.READ
+                && u.userId() != null
+                && (!privacy.get(u.userId()).readReceipts()
+                        || !privacy.get(c.userId).readReceipts())) {
+            return;
+        }
+        c.emit(ServerFrame.Receipt.of(u), false);
     }
 }

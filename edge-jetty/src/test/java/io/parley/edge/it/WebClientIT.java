@@ -59,8 +59,8 @@ class WebClientIT {
 
     @Test
     void shouldExchangeMessagesBothWaysWithTicksAndTypingBetweenTwoBrowsers() throws Exception {
-        String alice = stack.user("alice");
-        String bob = stack.user("bob");
+        String alice = stack.user("web_alice");
+        String bob = stack.user("web_bob");
         boolean receipts = flinkJobRunning("Parley: receipts");
         try (BrowserSession a = BrowserSession.start("alice");
                 BrowserSession b = BrowserSession.start("bob")) {
@@ -131,8 +131,8 @@ class WebClientIT {
                         "the replay after a reconnect reads the archive that the Flink job"
                                 + " 'Parley: persistence' writes: start the stack with ./parley up")
                 .isTrue();
-        String alice = stack.user("carol");
-        String bob = stack.user("dave");
+        String alice = stack.user("web_carol");
+        String bob = stack.user("web_dave");
         try (BrowserSession a = BrowserSession.start("carol");
                 BrowserSession b = BrowserSession.start("dave")) {
             a.open(url(stack.a));

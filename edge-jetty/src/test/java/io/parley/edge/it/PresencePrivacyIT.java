@@ -1,0 +1,134 @@
+package io.parley.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Presence from connections, the presence endpoint, and privacy settings honoured by both. */
+class PresencePrivacyIT {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static EdgeStack stack;
+
+    @BeforeAll
+    static void stack() throws Exception {
+        stack = EdgeStack.get();
+    }
+
+    static boolean presenceOf(JsonNode f, String user, String status) {
+        return "presence".equals(f.path("type").asText())
+                && user.equals(f.path("user_id").asText())
+                && status.equals(f.path("status").asText());
+    }
+
+    @Test
+    void shouldTellRoomPeersOfPresenceChangesAndAnswerThePresenceEndpoint() throws Exception {
+        String alice = stack.user("pres_a");
+        String bob = stack.user("pres_b");
+        String ta = stack.apiA.devToken(alice);
+        String tb = stack.apiA.devToken(bob);
+        String room = stack.apiA.createRoom(tb, "direct", List.of(alice));
+        try (WsClient b = RealtimeIT.joined(stack.b, tb, "d", room)) {
+            try (WsClient a = stack.connect(stack.a, ta, "phone")) {
+                b.await(f -> presenceOf(f, alice, "online"), WAIT);
+                assertThat(
+                                stack.apiA
+                                        .call("GET", "/v1/users/" + alice + "/presence", tb, null)
+                                        .body()
+                                        .path("status")
+                                        .asText())
+                        .isEqualTo("online");
+                a.send(Map.of("type", "presence", "status", "away"));
+                b.await(f -> presenceOf(f, alice, "away"), WAIT);
+            }
+            JsonNode offline = b.await(f -> presenceOf(f, alice, "offline"), WAIT);
+            JsonNode viaHttp =
+                    stack.apiA.call("GET", "/v1/users/" + alice + "/presence", tb, null).body();
+
+            assertThat(offline.path("last_seen").asLong()).isPositive();
+            assertThat(viaHttp.path("status").asText()).isEqualTo("offline");
+            assertThat(viaHttp.path("last_seen").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void shouldHideOnlineStatusAndLastSeenAsTheUserChose() throws Exception {
+        String alice = stack.user("priv_a");
+        String bob = stack.user("priv_b");
+        String stranger = stack.apiA.devToken(stack.user("priv_x"));
+        String ta = stack.apiA.devToken(alice);
+        String tb = stack.apiA.devToken(bob);
+        String room = stack.apiA.createRoom(tb, "direct", List.of(alice));
+        Api.Reply set =
+                stack.apiA.call(
+                        "PUT",
+                        "/v1/users/me/privacy",
+                        ta,
+                        Map.of("online_visibility", "contacts", "last_seen_visibility", "nobody"));
+        assertThat(set.status()).isEqualTo(200);
+        try (WsClient a = stack.connect(stack.a, ta, "phone")) {
+            JsonNode toContact =
+                    stack.apiA.call("GET", "/v1/users/" + alice + "/presence", tb, null).body();
+            JsonNode toStranger =
+                    stack.apiA
+                            .call("GET", "/v1/users/" + alice + "/presence", stranger, null)
+                            .body();
+
+            assertThat(toContact.path("status").asText()).isEqualTo("online");
+            assertThat(toContact.has("last_seen")).isFalse();
+            assertThat(toStranger.path("hidden").asBoolean()).isTrue();
+            assertThat(toStranger.has("last_seen")).isFalse();
+        }
+
+        stack.apiA.call("PUT", "/v1/users/me/privacy", ta, Map.of("online_visibility", "nobody"));
+        try (WsClient b = RealtimeIT.joined(stack.b, tb, "d", room)) {
+            try (WsClient a = stack.connect(stack.a, ta, "laptop")) {
+                a.send("{\"type\":\"presence\",\"status\":\"away\"}");
+                a.send("{\"type\":\"ping\",\"ref\":\"p\"}");
+                a.awaitType("pong", WAIT);
+            }
+            // bob hears nothing of alice (a presence of his own peers would be allowed)
+            List<JsonNode> seen = b.drain("presence", Duration.ofSeconds(3));
+            assertThat(seen).noneMatch(f -> alice.equals(f.path("user_id").asText()));
+            assertThat(
+                            stack.apiA
+                                    .call("GET", "/v1/users/" + alice + "/presence", tb, null)
+                                    .body()
+                                    .path("hidden")
+                                    .asBoolean())
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void shouldNotShowReadTicksOfAUserWhoTurnedThemOff() throws Exception {
+        String alice = stack.user("rr_a");
+        String bob = stack.user("rr_b");
+        String ta = stack.apiA.devToken(alice);
+        String tb = stack.apiA.devToken(bob);
+        String room = stack.apiA.createRoom(ta, "direct", List.of(bob));
+        stack.apiA.call("PUT", "/v1/users/me/privacy", tb, Map.of("read_receipts", false));
+        try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", room);
+                WsClient b = RealtimeIT.joined(stack.b, tb, "d", room)) {
+            a.send(RealtimeIT.send(room, "r1", "did you read this?"));
+            long seq = b.messages(room, 1, WAIT).get(0).path("seq").asLong();
+            b.send(Map.of("type", "read", "room_id", room, "seq", seq));
+            b.send(Map.of("type", "ack", "room_id", room, "seq", seq));
+
+            JsonNode delivered =
+                    a.await(
+                            f ->
+                                    "receipt".equals(f.path("type").asText())
+                                            && "delivered".equals(f.path("status").asText()),
+                            WAIT);
+            List<JsonNode> receipts = a.drain("receipt", Duration.ofSeconds(3));
+
+            assertThat(delivered.path("user_id").asText()).isEqualTo(bob);
+            assertThat(receipts).noneMatch(f -> "read".equals(f.path("status").asText()));
+        }
+    }
+}
