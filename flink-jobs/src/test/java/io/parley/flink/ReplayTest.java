@@ -22,6 +22,7 @@ class ReplayTest {
         assertThat(ParleyJob.byId("Persistence").subscription()).isEqualTo("parley-persistence");
         assertThat(ParleyJob.byId("metrics").inputTopic)
                 .isEqualTo("persistent://parley/events/delivery-stats");
-        assertThatThrownBy(() -> ParleyJob.byId("push")).hasMessageContaining("unknown job");
+        assertThat(ParleyJob.byId("push").inputTopic).isEqualTo("persistent://parley/events/push");
+        assertThatThrownBy(() -> ParleyJob.byId("teleport")).hasMessageContaining("unknown job");
     }
 }

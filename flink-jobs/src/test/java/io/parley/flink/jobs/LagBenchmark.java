@@ -27,17 +27,16 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Measures publish -> row visible in Cassandra and publish -> searchable in Elasticsearch over
  * {@value #MESSAGES} messages published at {@value #RATE_PER_SECOND}/s, both jobs at parallelism 2
- * in one MiniCluster. Opt-in: {@code -Dparley.measureLag=true}; prints and writes target/lag.txt.
+ * in one MiniCluster. A benchmark, not a test (not matched by *IT): run it with {@code mvn -pl
+ * flink-jobs verify -DskipITs=false -Dit.test=LagBenchmark}; prints and writes target/lag.txt.
  * Resolution: the stores are polled every {@value #POLL_MS} ms.
  */
-@EnabledIfSystemProperty(named = "parley.measureLag", matches = "true")
-class LagMeasurementIT extends ParleyITBase {
+class LagBenchmark extends ParleyITBase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = miniCluster(2);
 
     static final int MESSAGES = 2000;
