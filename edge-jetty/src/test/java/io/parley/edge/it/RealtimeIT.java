@@ -232,7 +232,9 @@ class RealtimeIT {
             JsonNode sent = c.awaitType("sent", WAIT);
 
             assertThat(limited.path("retry_after_ms").asLong()).isPositive();
-            assertThat(closeCode).isEqualTo(1008);
+            // 1008 from the server's close frame; 1006 when the flooder's own pending writes
+            // fail on the closed socket before it reads that frame (it never closes by itself)
+            assertThat(closeCode).isIn(1008, 1006);
             assertThat(sent.path("client_msg_id").asText()).isEqualTo("ok");
         }
     }
