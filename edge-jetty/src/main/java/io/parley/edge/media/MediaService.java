@@ -10,7 +10,6 @@ import io.parley.schemas.frames.ProtocolException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -155,10 +154,6 @@ public final class MediaService {
                                                                 .key(row.getString("object_key"))))
                 .url()
                 .toString();
-    }
-
-    static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 
     private static ProtocolException bad(String message) {

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The broker restarts while a client keeps sending (retrying with the same client_msg_id, as the
  * protocol says): afterwards the room's seqs are dense and unique and every send is there once.
- * Restarts Pulsar through {@code ./parley} (down pulsar, then up): run on demand with {@code mvn -pl edge-jetty verify -DskipITs=false -Dit.test=BrokerRestartCheck} (passed here in 223 s); kept out of the suite because the restart disturbs the tests that run after it.
+ * Restarts Pulsar through {@code ./parley} (down pulsar, then up): run on demand with {@code mvn
+ * -pl edge-jetty verify -DskipITs=false -Dit.test=BrokerRestartCheck} (passed here in 223 s); kept
+ * out of the suite because the restart disturbs the tests that run after it.
  */
 class BrokerRestartCheck {
     static final int TOTAL = 40;
