@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,26 +20,28 @@ import java.util.function.LongSupplier;
  *
  * <p>The room record {@code r.<room> = {last_seq, recent}} is the commit point: one single-key
  * write that carries the new seq together with the last {@value #RECENT} sends' ids. A client-id
- * record {@code c.<room>.<sender>.<client_msg_id>} is written after it, for retries older than that
- * window. Writes are asynchronous and pipelined (puts to one key land in order); the caller
- * publishes a message only once its writes are durable and keeps fewer than {@value #MAX_IN_FLIGHT}
- * in flight, so after a crash every redelivered send that had been sequenced is found in the
- * durable room record's window (or its client-id record) and gets its seq again; one that had not
- * gets the next seq, and no seq is ever published twice for different sends.
+ * record {@code c.<room>.<sender>.<client_msg_id>} follows it, for retries older than that window.
+ * Writes go through a {@link RoomCommitter} (group commit per room); the caller publishes a message
+ * only once its {@code durable} future completes, so after a crash every redelivered send that had
+ * been published is found in the durable room record's window (or its client-id record) and gets
+ * its seq again; one that had not gets the next free seq, and no seq is ever published for two
+ * different sends. A retry of a send still being committed waits for that commit too.
  *
  * <p>This instance must be the only writer of its rooms (retain-ordering, one instance per room):
- * room records are cached in memory and read from the store only on first use.
+ * room records are cached in memory and read from the store only on first use. Not thread-safe:
+ * called from the function's thread.
  */
 public final class RoomSequencer {
     static final int RECENT = 64;
-    static final int MAX_IN_FLIGHT = RECENT / 2;
 
     private final KeyValueState state;
+    private final RoomCommitter committer;
     private final LongSupplier clock;
     private final Map<String, RoomRecord> rooms = new HashMap<>();
 
-    public RoomSequencer(KeyValueState state, LongSupplier clock) {
+    public RoomSequencer(KeyValueState state, Executor writers, LongSupplier clock) {
         this.state = state;
+        this.committer = new RoomCommitter(state, writers);
         this.clock = clock;
     }
 
@@ -57,15 +60,20 @@ public final class RoomSequencer {
 
     public Sequenced sequence(String roomId, SendCommand send) {
         RoomRecord room = roomRecord(roomId);
+        String roomKey = roomKey(roomId);
         for (Entry e : room.recent()) {
             if (e.senderId().equals(send.senderId())
                     && e.clientMsgId().equals(send.clientMsgId())) {
-                return new Sequenced(
-                        message(roomId, e, send), CompletableFuture.completedFuture(null));
+                return new Sequenced(message(roomId, e, send), committer.flushed(roomKey));
             }
         }
         String clientKey = clientKey(roomId, send.senderId(), send.clientMsgId());
-        String seen = state.get(clientKey);
+        String seen = committer.unwrittenClient(clientKey);
+        if (seen != null) {
+            Entry e = Json.read(seen, Entry.class);
+            return new Sequenced(message(roomId, e, send), committer.flushed(roomKey));
+        }
+        seen = state.get(clientKey);
         if (seen != null) {
             Entry e = Json.read(seen, Entry.class);
             return new Sequenced(message(roomId, e, send), CompletableFuture.completedFuture(null));
@@ -84,9 +92,14 @@ public final class RoomSequencer {
         }
         RoomRecord next = new RoomRecord(entry.seq(), List.copyOf(recent));
         rooms.put(roomId, next);
-        CompletableFuture<Void> commit = state.put(roomKey(roomId), Json.write(next));
-        CompletableFuture<Void> client = state.put(clientKey, Json.write(entry));
-        return new Sequenced(message(roomId, entry, send), CompletableFuture.allOf(commit, client));
+        CompletableFuture<Void> durable =
+                committer.commit(roomKey, Json.write(next), clientKey, Json.write(entry));
+        return new Sequenced(message(roomId, entry, send), durable);
+    }
+
+    /** Stops the writes still retrying; what they carried is not published. */
+    public void close() {
+        committer.close();
     }
 
     public RoomRecord roomRecord(String roomId) {

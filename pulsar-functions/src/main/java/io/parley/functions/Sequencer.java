@@ -5,6 +5,10 @@ import io.parley.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
@@ -12,21 +16,49 @@ import org.apache.pulsar.functions.api.Function;
 /**
  * Reads every room's ingress topic (pattern subscription, retain-ordering) and appends each send to
  * {@code events/messages} (the function's output topic) with its seq; the output keeps the input's
- * key, the room id. The state is committed before the result is returned (see {@link
- * RoomSequencer}); the framework publishes results asynchronously, in input order, and acknowledges
- * an input only once its result is durable, so a crash anywhere re-emits the same seq and never
- * loses a send, while publishes are pipelined rather than awaited one by one.
+ * key, the room id. The function is asynchronous: a send's result completes once the state that
+ * counts it is durable (group commit per room, see {@link RoomSequencer} and {@link
+ * RoomCommitter}); the framework publishes results in input order and acknowledges an input only
+ * once its result is in the log, so a crash anywhere re-emits the same seq and never loses a send,
+ * while state writes of many sends and rooms share syncs instead of waiting one by one.
  */
-public class Sequencer implements Function<String, String> {
+public class Sequencer implements Function<String, CompletableFuture<String>> {
+    static final int WRITER_THREADS = 8;
+    private static final long CLOSE_WAIT_SECONDS = 10;
+
+    private ExecutorService writers;
     private RoomSequencer sequencer;
 
     @Override
     public void initialize(Context context) {
-        sequencer = new RoomSequencer(new ContextState(context), System::currentTimeMillis);
+        AtomicInteger n = new AtomicInteger();
+        writers =
+                Executors.newFixedThreadPool(
+                        WRITER_THREADS,
+                        r -> {
+                            Thread t =
+                                    new Thread(r, "parley-sequencer-state-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        sequencer =
+                new RoomSequencer(new ContextState(context), writers, System::currentTimeMillis);
     }
 
     @Override
-    public String process(String input, Context context) throws Exception {
+    public void close() throws InterruptedException {
+        // a new instance reads the rooms' state: no write of this one may land after that
+        if (sequencer != null) {
+            sequencer.close();
+        }
+        if (writers != null) {
+            writers.shutdown();
+            writers.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public CompletableFuture<String> process(String input, Context context) throws Exception {
         String topic = context.getCurrentRecord().getTopicName().orElseThrow();
         String roomId = Topics.roomIdOf(topic);
         SendCommand send;
@@ -38,13 +70,11 @@ public class Sequencer implements Function<String, String> {
                     .key(roomId)
                     .value(input)
                     .send();
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
-        // the state is durable before the result goes out; the framework then publishes results
-        // in input order and acknowledges each input once its result is in the log
         RoomSequencer.Sequenced sequenced = sequencer.sequence(roomId, send);
-        sequenced.durable().join();
-        return Topics.MESSAGES.encode(sequenced.message());
+        String encoded = Topics.MESSAGES.encode(sequenced.message());
+        return sequenced.durable().thenApply(durable -> encoded);
     }
 
     /** The function's state store (RocksDB or BookKeeper table service) as a string map. */
@@ -61,9 +91,8 @@ public class Sequencer implements Function<String, String> {
         }
 
         @Override
-        public CompletableFuture<Void> put(String key, String value) {
-            return context.putStateAsync(
-                    key, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        public void put(String key, String value) {
+            context.putState(key, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
         }
     }
 }

@@ -4,47 +4,66 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.SequencedMessage;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RoomSequencerTest {
     private final AtomicLong clock = new AtomicLong(1_000);
 
-    /** A store whose puts land only when the test says so, in order, like the real one. */
-    private static final class PendingStore implements KeyValueState {
+    /** A store in memory that counts the writes of each key and can fail the next ones. */
+    private static final class MapStore implements KeyValueState {
         final Map<String, String> durable = new HashMap<>();
-        final List<Runnable> pending = new ArrayList<>();
-        final List<CompletableFuture<Void>> futures = new ArrayList<>();
+        final Map<String, Integer> writes = new HashMap<>();
+        int failNext;
 
         @Override
-        public String get(String key) {
+        public synchronized String get(String key) {
             return durable.get(key);
         }
 
         @Override
-        public CompletableFuture<Void> put(String key, String value) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            pending.add(() -> durable.put(key, value));
-            futures.add(f);
-            return f;
+        public synchronized void put(String key, String value) {
+            if (failNext > 0) {
+                failNext--;
+                throw new IllegalStateException("store unavailable");
+            }
+            durable.put(key, value);
+            writes.merge(key, 1, Integer::sum);
+        }
+    }
+
+    /** The writer threads, run by the test step by step; dropping the queue is a crash. */
+    private static final class Steps implements Executor {
+        final Deque<Runnable> queued = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            queued.add(task);
         }
 
-        /** Lands the first n pending puts (a crash after them loses the rest). */
-        void land(int n) {
-            for (int i = 0; i < n; i++) {
-                pending.remove(0).run();
-                futures.remove(0).complete(null);
+        void runOne() {
+            queued.removeFirst().run();
+        }
+
+        void runAll() {
+            while (!queued.isEmpty()) {
+                runOne();
             }
         }
+    }
 
-        void landAll() {
-            land(pending.size());
-        }
+    private final MapStore store = new MapStore();
+    private final Steps steps = new Steps();
+
+    private RoomSequencer sequencer() {
+        return new RoomSequencer(store, steps, clock::incrementAndGet);
     }
 
     private static SendCommand send(String sender, String clientMsgId) {
@@ -52,32 +71,31 @@ class RoomSequencerTest {
                 "room1", sender, "d1", "gw1", clientMsgId, "hi " + clientMsgId, null, null, 1, 2);
     }
 
-    private SequencedMessage seq(RoomSequencer s, PendingStore store, String sender, String cmid) {
+    /** Sequences a send and lets every write land: the send is ready to publish. */
+    private SequencedMessage seq(RoomSequencer s, String sender, String cmid) {
         RoomSequencer.Sequenced r = s.sequence("room1", send(sender, cmid));
-        store.landAll();
-        assertThat(r.durable()).isDone();
+        steps.runAll();
+        assertThat(r.durable()).isCompleted();
         return r.message();
     }
 
     @Test
     void shouldNumberEachRoomDenselyFromOne() {
-        PendingStore store = new PendingStore();
-        RoomSequencer s = new RoomSequencer(store, clock::incrementAndGet);
+        RoomSequencer s = sequencer();
 
-        assertThat(seq(s, store, "alice", "a").seq()).isEqualTo(1);
-        assertThat(seq(s, store, "bob", "a").seq()).isEqualTo(2);
+        assertThat(seq(s, "alice", "a").seq()).isEqualTo(1);
+        assertThat(seq(s, "bob", "a").seq()).isEqualTo(2);
         assertThat(s.sequence("room2", send("alice", "a")).message().seq()).isEqualTo(1);
-        assertThat(seq(s, store, "alice", "b").seq()).isEqualTo(3);
+        assertThat(seq(s, "alice", "b").seq()).isEqualTo(3);
     }
 
     @Test
     void shouldReturnTheSameSeqMsgIdAndTsForARetriedClientMsgId() {
-        PendingStore store = new PendingStore();
-        RoomSequencer s = new RoomSequencer(store, clock::incrementAndGet);
-        SequencedMessage first = seq(s, store, "alice", "x");
-        seq(s, store, "alice", "y");
+        RoomSequencer s = sequencer();
+        SequencedMessage first = seq(s, "alice", "x");
+        seq(s, "alice", "y");
 
-        SequencedMessage retry = seq(s, store, "alice", "x");
+        SequencedMessage retry = seq(s, "alice", "x");
 
         assertThat(retry).isEqualTo(first);
         assertThat(s.roomRecord("room1").lastSeq()).isEqualTo(2);
@@ -85,15 +103,14 @@ class RoomSequencerTest {
 
     @Test
     void shouldFindARetryOlderThanTheWindowThroughItsClientRecord() {
-        PendingStore store = new PendingStore();
-        RoomSequencer s = new RoomSequencer(store, clock::incrementAndGet);
-        SequencedMessage old = seq(s, store, "alice", "old");
+        RoomSequencer s = sequencer();
+        SequencedMessage old = seq(s, "alice", "old");
         for (int i = 0; i < RoomSequencer.RECENT + 5; i++) {
-            seq(s, store, "bob", "m" + i);
+            seq(s, "bob", "m" + i);
         }
 
-        RoomSequencer restarted = new RoomSequencer(store, clock::incrementAndGet);
-        SequencedMessage retry = seq(restarted, store, "alice", "old");
+        RoomSequencer restarted = sequencer();
+        SequencedMessage retry = seq(restarted, "alice", "old");
 
         assertThat(retry.seq()).isEqualTo(old.seq());
         assertThat(retry.msgId()).isEqualTo(old.msgId());
@@ -101,10 +118,29 @@ class RoomSequencerTest {
     }
 
     @Test
+    void shouldRecogniseARetryPushedOutOfTheWindowBeforeItsClientRecordIsWritten() {
+        // Given more sends in one room than the window holds, none of them written yet
+        RoomSequencer s = sequencer();
+        List<SequencedMessage> sent = new ArrayList<>();
+        for (int i = 0; i < RoomSequencer.RECENT + 3; i++) {
+            sent.add(s.sequence("room1", send("alice", "c" + i)).message());
+        }
+
+        // When the first is retried
+        RoomSequencer.Sequenced retry = s.sequence("room1", send("alice", "c0"));
+
+        // Then it keeps its seq, and is ready only with the writes that count it
+        assertThat(retry.message().msgId()).isEqualTo(sent.get(0).msgId());
+        assertThat(retry.durable()).isNotDone();
+        steps.runAll();
+        assertThat(retry.durable()).isCompleted();
+        assertThat(s.roomRecord("room1").lastSeq()).isEqualTo(RoomSequencer.RECENT + 3);
+    }
+
+    @Test
     void shouldRouteARetryFromAnotherDeviceBackToThatDevice() {
-        PendingStore store = new PendingStore();
-        RoomSequencer s = new RoomSequencer(store, clock::incrementAndGet);
-        SequencedMessage first = seq(s, store, "alice", "x");
+        RoomSequencer s = sequencer();
+        SequencedMessage first = seq(s, "alice", "x");
         SendCommand fromLaptop =
                 new SendCommand("room1", "alice", "laptop", "gw2", "x", "hi x", null, null, 1, 2);
 
@@ -118,31 +154,70 @@ class RoomSequencerTest {
     }
 
     @Test
-    void shouldGiveEveryRedeliveredSendItsSeqAgainAfterACrashWithWritesInFlight() {
-        // Given ten sends sequenced, of which only the room record of the 7th (and what came
-        // before it) reached the store before the crash; nothing was published
-        PendingStore store = new PendingStore();
-        RoomSequencer s = new RoomSequencer(store, clock::incrementAndGet);
-        List<SequencedMessage> before = new ArrayList<>();
+    void shouldShareOneRoomWriteAmongTheSendsThatArriveWhileAWriteIsInFlight() {
+        RoomSequencer s = sequencer();
+        List<RoomSequencer.Sequenced> burst = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            before.add(s.sequence("room1", send("alice", "c" + i)).message());
+            burst.add(s.sequence("room1", send("alice", "c" + i)));
         }
-        store.land(13); // 6 pairs of (room, client) puts, then the 7th room record
-        store.pending.clear();
-        store.futures.clear();
+
+        steps.runAll();
+
+        assertThat(burst).allSatisfy(r -> assertThat(r.durable()).isCompleted());
+        // the first send's write, then one write for the nine that queued behind it
+        assertThat(store.writes.get(RoomSequencer.roomKey("room1"))).isEqualTo(2);
+        assertThat(sequencer().roomRecord("room1").lastSeq()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldNotCompleteARetryOfASendWhoseWriteIsStillInFlight() {
+        RoomSequencer s = sequencer();
+        RoomSequencer.Sequenced first = s.sequence("room1", send("alice", "x"));
+
+        RoomSequencer.Sequenced retry = s.sequence("room1", send("alice", "x"));
+
+        assertThat(retry.message().seq()).isEqualTo(first.message().seq());
+        assertThat(first.durable()).isNotDone();
+        assertThat(retry.durable()).isNotDone();
+        steps.runAll();
+        assertThat(retry.durable()).isCompleted();
+    }
+
+    @Test
+    void shouldRetryAFailedWriteAndKeepTheSendWaitingUntilItLands() {
+        RoomSequencer s = sequencer();
+        store.failNext = 2;
+
+        RoomSequencer.Sequenced r = s.sequence("room1", send("alice", "x"));
+        steps.runAll();
+
+        assertThat(r.durable()).isCompleted();
+        assertThat(sequencer().roomRecord("room1").lastSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldGiveEveryRedeliveredSendItsSeqAgainAfterACrashWithWritesInFlight() {
+        // Given ten sends sequenced, of which only the first's room record reached the store
+        // before the crash (its client-id record and the second batch did not)
+        RoomSequencer s = sequencer();
+        List<RoomSequencer.Sequenced> before = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            before.add(s.sequence("room1", send("alice", "c" + i)));
+        }
+        steps.runOne();
+        steps.queued.clear();
+        assertThat(before.get(0).durable()).isCompleted();
+        assertThat(before.subList(1, 10)).noneMatch(r -> r.durable().isDone());
 
         // When all ten are redelivered to a new instance on the same store
-        RoomSequencer recovered = new RoomSequencer(store, clock::incrementAndGet);
+        RoomSequencer recovered = sequencer();
         List<SequencedMessage> after = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            after.add(seq(recovered, store, "alice", "c" + i));
+            after.add(seq(recovered, "alice", "c" + i));
         }
 
-        // Then the first seven keep their seq and msg_id, the rest continue densely from 8
-        for (int i = 0; i < 7; i++) {
-            assertThat(after.get(i).seq()).isEqualTo(before.get(i).seq());
-            assertThat(after.get(i).msgId()).isEqualTo(before.get(i).msgId());
-        }
+        // Then the published one keeps its seq and msg_id, the rest continue densely from 2
+        assertThat(after.get(0).msgId()).isEqualTo(before.get(0).message().msgId());
         assertThat(after.stream().map(SequencedMessage::seq).toList())
                 .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }

@@ -1,0 +1,182 @@
+package io.parley.functions;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Makes room records durable by group commit: at most one write in flight per room, and the sends
+ * that arrive meanwhile share the next write, which carries the newest record (records are
+ * cumulative, so the newest covers them all). Writes of different rooms run concurrently on the
+ * executor, which lets the store batch their syncs.
+ *
+ * <p>Order of a batch: the room record first (its waiters complete as soon as it is durable), then
+ * the batch's client-id records; the next batch of the room starts only after both. So a client-id
+ * record is never durable before the room record that counts its seq, and an entry leaves the room
+ * record's window only after its client-id record is durable.
+ *
+ * <p>A failed write is retried with a pause until it succeeds or the committer is closed: giving up
+ * would publish later seqs before an earlier one.
+ */
+final class RoomCommitter implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RoomCommitter.class.getName());
+    private static final long RETRY_PAUSE_MS = 200;
+
+    private final KeyValueState store;
+    private final Executor executor;
+    private final Map<String, Slot> slots = new HashMap<>();
+    private final Map<String, String> unwrittenClients = new HashMap<>();
+    private volatile boolean closed;
+
+    RoomCommitter(KeyValueState store, Executor executor) {
+        this.store = store;
+        this.executor = executor;
+    }
+
+    /** What a room has waiting for its next write. */
+    private static final class Slot {
+        boolean writing;
+        String record;
+        final Map<String, String> clients = new LinkedHashMap<>();
+        final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+
+        boolean idle() {
+            return record == null && clients.isEmpty() && waiters.isEmpty();
+        }
+    }
+
+    /** Everything a batch writes, taken from a slot. */
+    private record Batch(
+            String roomKey,
+            String record,
+            Map<String, String> clients,
+            List<CompletableFuture<Void>> waiters) {}
+
+    /**
+     * Queues the room's newest record and a client-id record; the future completes once a write
+     * carrying this record (or a newer one) is durable.
+     */
+    CompletableFuture<Void> commit(
+            String roomKey, String record, String clientKey, String clientRecord) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Batch batch;
+        synchronized (this) {
+            Slot slot = slots.computeIfAbsent(roomKey, k -> new Slot());
+            slot.record = record;
+            slot.clients.put(clientKey, clientRecord);
+            unwrittenClients.put(clientKey, clientRecord);
+            slot.waiters.add(done);
+            batch = take(roomKey, slot);
+        }
+        launch(batch);
+        return done;
+    }
+
+    /** Completes once everything queued for the room so far is durable. */
+    CompletableFuture<Void> flushed(String roomKey) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Batch batch;
+        synchronized (this) {
+            Slot slot = slots.get(roomKey);
+            if (slot == null || (!slot.writing && slot.idle())) {
+                return CompletableFuture.completedFuture(null);
+            }
+            slot.waiters.add(done);
+            batch = take(roomKey, slot);
+        }
+        launch(batch);
+        return done;
+    }
+
+    /**
+     * A client-id record queued but not yet durable, so a retry is recognised before its record
+     * reaches the store; null when there is none.
+     */
+    synchronized String unwrittenClient(String clientKey) {
+        return unwrittenClients.get(clientKey);
+    }
+
+    /** Takes the slot's pending work as a batch if no write of the room is in flight. */
+    private Batch take(String roomKey, Slot slot) {
+        if (slot.writing || slot.idle()) {
+            return null;
+        }
+        slot.writing = true;
+        Batch batch =
+                new Batch(
+                        roomKey,
+                        slot.record,
+                        new LinkedHashMap<>(slot.clients),
+                        new ArrayList<>(slot.waiters));
+        slot.record = null;
+        slot.clients.clear();
+        slot.waiters.clear();
+        return batch;
+    }
+
+    private void launch(Batch batch) {
+        if (batch != null) {
+            executor.execute(() -> write(batch));
+        }
+    }
+
+    private void write(Batch batch) {
+        if (batch.record() != null && !putUntilDone(batch.roomKey(), batch.record())) {
+            return;
+        }
+        batch.waiters().forEach(w -> w.complete(null));
+        List<CompletableFuture<Void>> clientWrites = new ArrayList<>();
+        for (Map.Entry<String, String> client : batch.clients().entrySet()) {
+            clientWrites.add(
+                    CompletableFuture.runAsync(
+                            () -> putUntilDone(client.getKey(), client.getValue()), executor));
+        }
+        CompletableFuture.allOf(clientWrites.toArray(CompletableFuture[]::new))
+                .whenComplete((ok, e) -> finish(batch));
+    }
+
+    private void finish(Batch batch) {
+        Batch next;
+        synchronized (this) {
+            batch.clients().keySet().forEach(unwrittenClients::remove);
+            Slot slot = slots.get(batch.roomKey());
+            slot.writing = false;
+            next = take(batch.roomKey(), slot);
+            if (next == null && slot.idle()) {
+                slots.remove(batch.roomKey());
+            }
+        }
+        launch(next);
+    }
+
+    /** Puts until the store takes it; false only when closed first. */
+    private boolean putUntilDone(String key, String value) {
+        while (!closed) {
+            try {
+                store.put(key, value);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "state write of " + key + " failed, retrying", e);
+                try {
+                    Thread.sleep(RETRY_PAUSE_MS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Stops retrying; batches not yet durable never complete, so their sends are not published. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
