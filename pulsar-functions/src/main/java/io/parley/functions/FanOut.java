@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
 
@@ -29,16 +28,21 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
 
     private RedisDirectory directory;
     private Router router;
+    private Producers producers;
 
     @Override
     public void initialize(Context context) {
         String url = context.getUserConfigValueOrDefault(REDIS_URL, DEFAULT_REDIS_URL).toString();
         directory = new RedisDirectory(url);
         router = new Router(directory);
+        producers = new Producers(context.getPulsarClient());
     }
 
     @Override
     public void close() {
+        if (producers != null) {
+            producers.close();
+        }
         if (directory != null) {
             directory.close();
         }
@@ -53,14 +57,14 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
             SequencedMessage message = Topics.MESSAGES.decode(input);
             directory.raiseLastSeq(message.roomId(), message.seq());
             DeliveryPlan plan = router.forRoom(message.roomId(), now);
-            publish(context, message.roomId(), plan, r -> DeliveryEnvelope.of(r, message), sends);
+            publish(message.roomId(), plan, r -> DeliveryEnvelope.of(r, message), sends);
             for (String user : plan.offlineUsers()) {
                 if (!user.equals(message.senderId())) {
                     sends.add(
-                            context.newOutputMessage(Topics.PUSH.name(), Schema.STRING)
-                                    .key(user)
-                                    .value(Topics.PUSH.encode(pushFor(message, user)))
-                                    .sendAsync());
+                            producers.send(
+                                    Topics.PUSH.name(),
+                                    user,
+                                    Topics.PUSH.encode(pushFor(message, user))));
                 }
             }
         } else if (topic.equals(Topics.SIGNALS.name())) {
@@ -70,34 +74,30 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
                             ? router.forRoomExcept(signal.roomId(), signal.userId(), now)
                             : router.forPeersOf(signal.userId(), now);
             String key = signal.roomId() != null ? signal.roomId() : signal.userId();
-            publish(context, key, plan, r -> DeliveryEnvelope.of(r, signal), sends);
+            publish(key, plan, r -> DeliveryEnvelope.of(r, signal), sends);
         } else if (topic.equals(Topics.RECEIPT_UPDATES.name())) {
             ReceiptUpdate receipt = Topics.RECEIPT_UPDATES.decode(input);
             DeliveryPlan plan =
                     receipt.userId() != null
                             ? router.forRoomExcept(receipt.roomId(), receipt.userId(), now)
                             : router.forRoom(receipt.roomId(), now);
-            publish(context, receipt.roomId(), plan, r -> DeliveryEnvelope.of(r, receipt), sends);
+            publish(receipt.roomId(), plan, r -> DeliveryEnvelope.of(r, receipt), sends);
         } else {
             context.getLogger().warn("input from unexpected topic {} ignored", topic);
         }
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }
 
-    private static void publish(
-            Context context,
+    private void publish(
             String key,
             DeliveryPlan plan,
             java.util.function.Function<List<DeviceRef>, DeliveryEnvelope> envelope,
-            List<CompletableFuture<?>> sends)
-            throws Exception {
+            List<CompletableFuture<?>> sends) {
         for (Map.Entry<String, List<DeviceRef>> gateway : plan.byGateway().entrySet()) {
             var topic = Topics.delivery(gateway.getKey());
             sends.add(
-                    context.newOutputMessage(topic.name(), Schema.STRING)
-                            .key(key)
-                            .value(topic.encode(envelope.apply(gateway.getValue())))
-                            .sendAsync());
+                    producers.send(
+                            topic.name(), key, topic.encode(envelope.apply(gateway.getValue()))));
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,7 +43,7 @@ final class RoomCommitter implements AutoCloseable {
     /** What a room has waiting for its next write. */
     private static final class Slot {
         boolean writing;
-        String record;
+        Supplier<String> record;
         final Map<String, String> clients = new LinkedHashMap<>();
         final List<CompletableFuture<Void>> waiters = new ArrayList<>();
 
@@ -54,16 +55,17 @@ final class RoomCommitter implements AutoCloseable {
     /** Everything a batch writes, taken from a slot. */
     private record Batch(
             String roomKey,
-            String record,
+            Supplier<String> record,
             Map<String, String> clients,
             List<CompletableFuture<Void>> waiters) {}
 
     /**
      * Queues the room's newest record and a client-id record; the future completes once a write
-     * carrying this record (or a newer one) is durable.
+     * carrying this record (or a newer one) is durable. The record is rendered only if it is still
+     * the newest when its write starts, on a writer thread.
      */
     CompletableFuture<Void> commit(
-            String roomKey, String record, String clientKey, String clientRecord) {
+            String roomKey, Supplier<String> record, String clientKey, String clientRecord) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Batch batch;
         synchronized (this) {
@@ -127,7 +129,7 @@ final class RoomCommitter implements AutoCloseable {
     }
 
     private void write(Batch batch) {
-        if (batch.record() != null && !putUntilDone(batch.roomKey(), batch.record())) {
+        if (batch.record() != null && !putUntilDone(batch.roomKey(), batch.record().get())) {
             return;
         }
         batch.waiters().forEach(w -> w.complete(null));

@@ -93,7 +93,7 @@ public final class RoomSequencer {
         RoomRecord next = new RoomRecord(entry.seq(), List.copyOf(recent));
         rooms.put(roomId, next);
         CompletableFuture<Void> durable =
-                committer.commit(roomKey, Json.write(next), clientKey, Json.write(entry));
+                committer.commit(roomKey, () -> Json.write(next), clientKey, Json.write(entry));
         return new Sequenced(message(roomId, entry, send), durable);
     }
 

@@ -152,11 +152,12 @@ public final class LoadGenerator {
             }
             sender.shutdownNow();
             double elapsed = (System.nanoTime() - start) / 1e9;
+            // wait for every send's tick and for every member to hold every acked seq: a total
+            // count of deliveries can be reached while some members still miss the last ones
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
-            long expected = (long) acks.get() * perRoom;
-            while (System.nanoTime() < waitUntil && deliveries.get() < expected) {
+            while (System.nanoTime() < waitUntil
+                    && (acks.get() < sends.get() || missing(all) > 0)) {
                 Thread.sleep(100);
-                expected = acks.get() * (long) perRoom;
             }
             report(all, perRoom, elapsed);
             all.forEach(m -> m.connection().close());
@@ -197,15 +198,23 @@ public final class LoadGenerator {
         }
     }
 
-    private void report(List<Member> all, int perRoom, double elapsed) {
-        long lost = 0;
-        long dup = 0;
-        long ooo = 0;
+    /** Acked seqs of their rooms that members have not received (yet). */
+    private long missing(List<Member> all) {
+        long missing = 0;
         for (Member m : all) {
             long[] range = roomSeqRange.get(m.room());
             if (range != null) {
-                lost += m.tracker().missing(range[0], range[1]);
+                missing += m.tracker().missing(range[0], range[1]);
             }
+        }
+        return missing;
+    }
+
+    private void report(List<Member> all, int perRoom, double elapsed) {
+        long lost = missing(all);
+        long dup = 0;
+        long ooo = 0;
+        for (Member m : all) {
             dup += m.tracker().duplicates();
             ooo += m.tracker().outOfOrder();
         }
