@@ -8,6 +8,7 @@ import io.parley.schemas.events.ReceiptUpdate;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.events.Signal;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** The registry of Parley's topics (DESIGN.md "Topics"): no other class spells a topic name. */
@@ -41,6 +42,22 @@ public final class Topics {
     public static final Topic<String> DEAD_LETTERS = events("dead-letters", String.class);
 
     private Topics() {}
+
+    /**
+     * The fixed topics (all of {@code events/}): their STRING schema is registered when the stack
+     * is initialised, before any client attaches. Otherwise whichever client attaches first
+     * decides: a schemaless consumer (a Flink source) on a topic without schema makes a later
+     * STRING producer fail with "Failed to add schema to an active topic with empty(BYTES) schema".
+     */
+    public static List<Topic<?>> fixed() {
+        return List.of(
+                MESSAGES, RECEIPTS, RECEIPT_UPDATES, SIGNALS, PUSH, DELIVERY_STATS, DEAD_LETTERS);
+    }
+
+    /** Prints the fixed topics' names, one per line, for the stack's init script. */
+    public static void main(String[] args) {
+        fixed().forEach(t -> System.out.println(t.name()));
+    }
 
     /** The ingress topic of one room. */
     public static Topic<SendCommand> room(String roomId) {
