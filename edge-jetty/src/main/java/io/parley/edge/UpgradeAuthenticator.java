@@ -65,6 +65,10 @@ final class UpgradeAuthenticator implements WebSocketCreator {
             String message) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        if (status == 401) {
+            // RFC 6750: a 401 names the scheme it wants (clients reject a challenge without it)
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        }
         byte[] body =
                 Json.write(Map.of("code", code, "message", message))
                         .getBytes(StandardCharsets.UTF_8);

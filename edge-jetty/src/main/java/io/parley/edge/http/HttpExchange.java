@@ -103,6 +103,9 @@ final class HttpExchange {
     void send(int status, String contentType, String body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType + "; charset=utf-8");
+        if (status == 401) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        }
         Content.Sink.write(response, true, body, callback);
     }
 

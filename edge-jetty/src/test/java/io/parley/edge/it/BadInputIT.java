@@ -105,6 +105,7 @@ class BadInputIT {
         Api.Reply http = stack.apiA.call("GET", "/v1/rooms", tampered, null);
         assertThat(http.status()).isEqualTo(401);
         assertThat(http.body().path("code").asText()).isEqualTo("unauthorized");
+        assertThat(http.raw().headers().firstValue("WWW-Authenticate")).contains("Bearer");
     }
 
     @Test

@@ -145,4 +145,56 @@ class PresencePrivacyIT {
             assertThat(receipts).noneMatch(f -> "read".equals(f.path("status").asText()));
         }
     }
+
+    /** The caller's read cursor in a room, from {@code GET /v1/rooms}; -1 if not listed. */
+    static long readSeqOf(String token, String room) throws Exception {
+        for (JsonNode n : stack.apiA.call("GET", "/v1/rooms", token, null).body()) {
+            if (n.path("room_id").asText().equals(room)) {
+                return n.path("read_seq").asLong();
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void shouldLeaveAMemberWhoTurnedReadReceiptsOffOutOfGroupReadCounts() throws Exception {
+        String alice = stack.user("grr_a");
+        String bob = stack.user("grr_b");
+        String carol = stack.user("grr_c");
+        String ta = stack.apiA.devToken(alice);
+        String tb = stack.apiA.devToken(bob);
+        String tc = stack.apiA.devToken(carol);
+        String room = stack.apiA.createRoom(ta, "group", List.of(bob, carol));
+        stack.apiA.call("PUT", "/v1/users/me/privacy", tc, Map.of("read_receipts", false));
+        try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", room);
+                WsClient b = RealtimeIT.joined(stack.b, tb, "d", room);
+                WsClient c = RealtimeIT.joined(stack.a, tc, "d", room)) {
+            a.send(RealtimeIT.send(room, "g1", "who read this?"));
+            long seq = b.messages(room, 1, WAIT).get(0).path("seq").asLong();
+            c.messages(room, 1, WAIT);
+            c.send(Map.of("type", "read", "room_id", room, "seq", seq));
+            // carol's read moves her own cursor (her unread count) before bob reads
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (readSeqOf(tc, room) != seq && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(readSeqOf(tc, room)).isEqualTo(seq);
+            b.send(Map.of("type", "read", "room_id", room, "seq", seq));
+
+            JsonNode read =
+                    a.await(
+                            f ->
+                                    "receipt".equals(f.path("type").asText())
+                                            && "read".equals(f.path("status").asText()),
+                            WAIT);
+            List<JsonNode> later = a.drain("receipt", Duration.ofSeconds(3));
+
+            assertThat(read.path("read_count").asLong()).isEqualTo(1);
+            assertThat(later)
+                    .filteredOn(f -> "read".equals(f.path("status").asText()))
+                    .allSatisfy(f -> assertThat(f.path("read_count").asLong()).isEqualTo(1));
+            assertThat(c.drain("receipt", Duration.ofMillis(500)))
+                    .noneMatch(f -> "read".equals(f.path("status").asText()));
+        }
+    }
 }

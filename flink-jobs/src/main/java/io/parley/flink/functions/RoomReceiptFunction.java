@@ -7,6 +7,7 @@ import io.parley.flink.rooms.RoomDirectory;
 import io.parley.schemas.events.ReceiptStatus;
 import io.parley.schemas.events.ReceiptUpdate;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -30,6 +31,10 @@ import org.apache.flink.util.Collector;
  *       seq}, {@code member_count} from the directory. So a room emits at most one update per
  *       status per interval, however many members ack.
  * </ul>
+ *
+ * <p>Read receipts follow the reader's privacy setting: a member who turned them off moves no read
+ * tick in a direct room and is not counted (nor does their mark raise the seq) in a group's read
+ * update. Their read mark is still kept: it is their own unread count.
  *
  * <p>State: the members' cursors of a group (seeded from the store on first touch, dropped after
  * {@code idleTtl}); the pending statuses and the armed timer, both cleared when the timer fires.
@@ -86,7 +91,11 @@ public class RoomReceiptFunction extends KeyedProcessFunction<String, CursorChan
 
         int bits = pending.value() == null ? 0 : pending.value();
         bits |= change.deliveredMoved() ? PENDING_DELIVERED : 0;
-        bits |= change.readMoved() ? PENDING_READ : 0;
+        // a private reader's read moves their own mark only: no read update to arm
+        bits |= change.readMoved() && directory.sharesReads(change.userId()) ? PENDING_READ : 0;
+        if (bits == 0) {
+            return;
+        }
         pending.update(bits);
         if (timer.value() == null) {
             long fireAt = ctx.timerService().currentProcessingTime() + debounce.toMillis();
@@ -113,23 +122,27 @@ public class RoomReceiptFunction extends KeyedProcessFunction<String, CursorChan
 
     private ReceiptUpdate aggregate(String roomId, ReceiptStatus status, long memberCount)
             throws Exception {
+        Map<String, Long> shownRead = new HashMap<>();
         long seq = 0;
-        for (Cursor c : members.values()) {
-            seq = Math.max(seq, c.seq(status));
+        for (Map.Entry<String, Cursor> m : members.entries()) {
+            long read = directory.sharesReads(m.getKey()) ? m.getValue().readSeq() : 0;
+            shownRead.put(m.getKey(), read);
+            seq = Math.max(seq, status == ReceiptStatus.READ ? read : m.getValue().deliveredSeq());
         }
         long delivered = 0;
         long read = 0;
-        for (Cursor c : members.values()) {
-            delivered += c.deliveredSeq() >= seq ? 1 : 0;
-            read += c.readSeq() >= seq ? 1 : 0;
+        for (Map.Entry<String, Cursor> m : members.entries()) {
+            delivered += m.getValue().deliveredSeq() >= seq ? 1 : 0;
+            read += shownRead.get(m.getKey()) >= seq ? 1 : 0;
         }
         return new ReceiptUpdate(roomId, seq, status, null, delivered, read, memberCount);
     }
 
     private void emitDirect(CursorChange change, Collector<ReceiptUpdate> out) {
         long memberCount = directory.memberCount(change.roomId());
+        boolean sharesReads = directory.sharesReads(change.userId());
         for (ReceiptStatus status : ReceiptStatus.values()) {
-            if (change.moved(status)) {
+            if (change.moved(status) && (status != ReceiptStatus.READ || sharesReads)) {
                 long seq = change.cursor().seq(status);
                 out.collect(
                         new ReceiptUpdate(
@@ -138,7 +151,7 @@ public class RoomReceiptFunction extends KeyedProcessFunction<String, CursorChan
                                 status,
                                 change.userId(),
                                 change.deliveredSeq() >= seq ? 1 : 0,
-                                change.readSeq() >= seq ? 1 : 0,
+                                sharesReads && change.readSeq() >= seq ? 1 : 0,
                                 memberCount));
             }
         }

@@ -14,13 +14,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The room directory on Cassandra ({@code rooms}, {@code room_members}, {@code room_cursors}). A
- * known room's kind never changes and is cached long; an unknown room (not created yet, or created
- * by a test after the first receipt) and member counts are cached for {@code cacheTtl}.
+ * The room directory on Cassandra ({@code rooms}, {@code room_members}, {@code room_cursors},
+ * {@code user_settings}). A known room's kind never changes and is cached long; an unknown room
+ * (not created yet, or created by a test after the first receipt), member counts and read-receipt
+ * settings are cached for {@code cacheTtl}.
  */
 public final class CassandraRoomDirectory implements RoomDirectory {
     private static final long KIND_TTL_MS = Duration.ofMinutes(30).toMillis();
     private static final int MAX_ROOMS = 10_000;
+    private static final int MAX_USERS = 100_000;
 
     private final Cluster cluster;
     private final Session session;
@@ -28,8 +30,10 @@ public final class CassandraRoomDirectory implements RoomDirectory {
     private final PreparedStatement countMembers;
     private final PreparedStatement selectCursor;
     private final PreparedStatement selectCursors;
+    private final PreparedStatement selectReadReceipts;
     private final ExpiringCache<String, RoomKind> kinds;
     private final ExpiringCache<String, Long> memberCounts;
+    private final ExpiringCache<String, Boolean> sharesReads;
 
     private CassandraRoomDirectory(Cluster cluster, long cacheTtlMs) {
         this.cluster = cluster;
@@ -49,12 +53,18 @@ public final class CassandraRoomDirectory implements RoomDirectory {
                         "SELECT user_id, delivered_seq, read_seq FROM "
                                 + KEYSPACE
                                 + ".room_cursors WHERE room_id = ?");
+        this.selectReadReceipts =
+                session.prepare(
+                        "SELECT read_receipts FROM "
+                                + KEYSPACE
+                                + ".user_settings WHERE user_id = ?");
         this.kinds =
                 new ExpiringCache<>(
                         kind -> kind == null ? cacheTtlMs : KIND_TTL_MS,
                         MAX_ROOMS,
                         System::currentTimeMillis);
         this.memberCounts = new ExpiringCache<>(cacheTtlMs, MAX_ROOMS, System::currentTimeMillis);
+        this.sharesReads = new ExpiringCache<>(cacheTtlMs, MAX_USERS, System::currentTimeMillis);
     }
 
     /** A serializable factory for tasks. */
@@ -96,6 +106,18 @@ public final class CassandraRoomDirectory implements RoomDirectory {
             cursors.put(row.getString("user_id"), cursorOf(row));
         }
         return cursors;
+    }
+
+    @Override
+    public boolean sharesReads(String userId) {
+        return sharesReads.get(
+                userId,
+                id -> {
+                    Row row = session.execute(selectReadReceipts.bind(id)).one();
+                    return row == null
+                            || row.isNull("read_receipts")
+                            || row.getBool("read_receipts");
+                });
     }
 
     private static Cursor cursorOf(Row row) {

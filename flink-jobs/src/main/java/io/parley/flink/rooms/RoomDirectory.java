@@ -22,6 +22,12 @@ public interface RoomDirectory extends AutoCloseable {
     /** Every stored cursor of a room, by user id. */
     Map<String, Cursor> cursors(String roomId);
 
+    /**
+     * Whether the user lets others see that they read (the {@code read_receipts} privacy setting,
+     * true when never set).
+     */
+    boolean sharesReads(String userId);
+
     @Override
     void close();
 

@@ -81,6 +81,41 @@ class RoomReceiptFunctionTest {
     }
 
     @Test
+    void shouldLeaveAReaderWhoTurnedReadReceiptsOffOutOfGroupReadCounts() throws Exception {
+        rooms.privateReader("carol");
+        harness.processElement(change("group", "bob", 5, 3, true, true), 0);
+        harness.processElement(change("group", "carol", 5, 5, true, true), 0);
+
+        harness.setProcessingTime(1_000 + DEBOUNCE);
+
+        // carol delivered (counted) and read up to 5 (neither counted nor raising the seq)
+        assertThat(harness.extractOutputValues())
+                .containsExactly(
+                        new ReceiptUpdate("group", 5, DELIVERED, null, 2, 0, 5),
+                        new ReceiptUpdate("group", 3, READ, null, 2, 1, 5));
+    }
+
+    @Test
+    void shouldNotArmAGroupReadUpdateForAPrivateReaderAlone() throws Exception {
+        rooms.privateReader("carol");
+        harness.processElement(change("group", "carol", 4, 4, false, true), 0);
+        harness.setProcessingTime(1_000 + DEBOUNCE);
+
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void shouldSendNoReadTickOfAPrivateReaderInADirectRoom() throws Exception {
+        rooms.privateReader("bob");
+
+        harness.processElement(change("dm", "bob", 4, 4, true, true), 0);
+
+        assertThat(harness.extractOutputValues())
+                .containsExactly(new ReceiptUpdate("dm", 4, DELIVERED, "bob", 1, 0, 2));
+    }
+
+    @Test
     void shouldClearTheTimerAndPendingStateWhenItFires() throws Exception {
         harness.processElement(change("group", "bob", 3, 0, true, false), 0);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(3);

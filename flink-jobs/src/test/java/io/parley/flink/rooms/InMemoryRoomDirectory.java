@@ -4,7 +4,9 @@ import io.parley.flink.records.Cursor;
 import io.parley.flink.records.RoomKind;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /** A room directory for operator tests: rooms, member counts and stored cursors in maps. */
 public final class InMemoryRoomDirectory
@@ -14,7 +16,14 @@ public final class InMemoryRoomDirectory
     private final Map<String, RoomKind> kinds = new HashMap<>();
     private final Map<String, Long> memberCounts = new HashMap<>();
     private final Map<String, Map<String, Cursor>> cursors = new HashMap<>();
+    private final Set<String> privateReaders = new HashSet<>();
     private int cursorLookups;
+
+    /** The user turned read receipts off. */
+    public InMemoryRoomDirectory privateReader(String userId) {
+        privateReaders.add(userId);
+        return this;
+    }
 
     public InMemoryRoomDirectory room(String roomId, RoomKind kind, long members) {
         kinds.put(roomId, kind);
@@ -56,6 +65,11 @@ public final class InMemoryRoomDirectory
     public Map<String, Cursor> cursors(String roomId) {
         cursorLookups++;
         return new HashMap<>(cursors.getOrDefault(roomId, Map.of()));
+    }
+
+    @Override
+    public boolean sharesReads(String userId) {
+        return !privateReaders.contains(userId);
     }
 
     @Override
