@@ -6,6 +6,7 @@ import io.parley.flink.records.CursorChange;
 import io.parley.flink.records.MessageRow;
 import io.parley.flink.records.MetricRow;
 import java.io.Serializable;
+import java.time.Duration;
 import org.apache.flink.streaming.connectors.cassandra.AbstractCassandraTupleSink;
 import org.apache.flink.streaming.connectors.cassandra.CassandraSinkBaseConfig;
 import org.apache.flink.streaming.connectors.cassandra.ClusterBuilder;
@@ -45,13 +46,23 @@ public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> 
                     + ".delivery_stats (metric, window_end, count, p50, p95, p99, max)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
+    /** At most this many writes of one sink instance in flight (the driver queues 256). */
+    static final int MAX_IN_FLIGHT = 64;
+
     private final Extractor<T> extractor;
 
     public CassandraUpsertSink(String cql, ClusterBuilder cluster, Extractor<T> extractor) {
         super(
                 cql,
                 cluster,
-                CassandraSinkBaseConfig.newBuilder().setIgnoreNullFields(true).build(),
+                CassandraSinkBaseConfig.newBuilder()
+                        .setIgnoreNullFields(true)
+                        // bounded in-flight writes: a burst (a replay, a restart's backlog) waits
+                        // here (backpressure) instead of overflowing the driver's request queue
+                        // (BusyPoolException, then a job restart loop)
+                        .setMaxConcurrentRequests(MAX_IN_FLIGHT)
+                        .setMaxConcurrentRequestsTimeout(Duration.ofMinutes(1))
+                        .build(),
                 new NoOpCassandraFailureHandler());
         this.extractor = extractor;
     }
