@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.schemas.Json;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,56 +16,33 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /** A small client of one Parley edge: the HTTP API and WebSocket connections. */
 public final class ParleyClient implements AutoCloseable {
-    private final String base;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ParleyHttp http;
     private final WebSocketClient ws = new WebSocketClient();
+    private final String base;
 
     public ParleyClient(String base) throws Exception {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.http = new ParleyHttp(this.base);
         ws.start();
     }
 
     /** An HTTP call; returns the parsed JSON body (or null) and fails on a non-2xx status. */
     public JsonNode call(String method, String path, String token, Object body) throws Exception {
-        HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        b.method(
-                method,
-                body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json =
-                r.body() == null || r.body().isBlank() ? null : Json.MAPPER.readTree(r.body());
-        if (r.statusCode() / 100 != 2) {
+        ParleyHttp.Reply r = http.call(method, path, token, body);
+        if (!r.ok()) {
             throw new IllegalStateException(
-                    method + " " + path + " -> " + r.statusCode() + " " + r.body());
+                    method + " " + path + " -> " + r.status() + " " + r.raw().body());
         }
-        return json;
+        return r.body();
     }
 
     public String devToken(String userId) throws Exception {
-        return call("POST", "/v1/auth/dev-token", null, Map.of("user_id", userId))
-                .get("token")
-                .asText();
+        return http.devToken(userId);
     }
 
     public String createRoom(String token, String kind, String name, List<String> members)
             throws Exception {
-        return call(
-                        "POST",
-                        "/v1/rooms",
-                        token,
-                        Map.of("kind", kind, "name", name, "members", members))
-                .get("room_id")
-                .asText();
+        return http.createRoom(token, kind, name, members);
     }
 
     public static String q(String s) {

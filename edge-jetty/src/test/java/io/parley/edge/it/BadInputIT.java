@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.clients.ParleyHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -102,7 +103,7 @@ class BadInputIT {
                     .as(String.valueOf(token))
                     .hasStackTraceContaining("401");
         }
-        Api.Reply http = stack.apiA.call("GET", "/v1/rooms", tampered, null);
+        ParleyHttp.Reply http = stack.apiA.call("GET", "/v1/rooms", tampered, null);
         assertThat(http.status()).isEqualTo(401);
         assertThat(http.body().path("code").asText()).isEqualTo("unauthorized");
         assertThat(http.raw().headers().firstValue("WWW-Authenticate")).contains("Bearer");

@@ -1,5 +1,6 @@
 package io.parley.edge.it;
 
+import io.parley.clients.ParleyHttp;
 import io.parley.edge.EdgeConfig;
 import io.parley.edge.EdgeServer;
 import java.net.URI;
@@ -18,16 +19,16 @@ public final class EdgeStack {
     public final String runId = UUID.randomUUID().toString().substring(0, 8);
     public final EdgeServer a;
     public final EdgeServer b;
-    public final Api apiA;
-    public final Api apiB;
+    public final ParleyHttp apiA;
+    public final ParleyHttp apiB;
     public final WebSocketClient ws;
 
     private EdgeStack() throws Exception {
         EdgeConfig base = config(Map.of());
         a = EdgeServer.start(base.withGateway("it" + runId + "a", 0, 0));
         b = EdgeServer.start(base.withGateway("it" + runId + "b", 0, 0));
-        apiA = new Api("http://127.0.0.1:" + a.httpPort());
-        apiB = new Api("http://127.0.0.1:" + b.httpPort());
+        apiA = new ParleyHttp("http://127.0.0.1:" + a.httpPort());
+        apiB = new ParleyHttp("http://127.0.0.1:" + b.httpPort());
         ws = new WebSocketClient();
         ws.start();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));

@@ -2,6 +2,7 @@ package io.parley.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.clients.ParleyHttp;
 import io.parley.edge.EdgeServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class HealthIT {
     void shouldReportEveryDependencyOk() throws Exception {
         EdgeStack stack = EdgeStack.get();
 
-        Api.Reply r = stack.apiA.call("GET", "/healthz", null, null);
+        ParleyHttp.Reply r = stack.apiA.call("GET", "/healthz", null, null);
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().path("checks").fieldNames())
@@ -28,8 +29,8 @@ class HealthIT {
                 EdgeServer.start(
                         EdgeStack.config(Map.of("REDIS_URL", "redis://127.0.0.1:1"))
                                 .withGateway("ithealth", 0, 0))) {
-            Api.Reply r =
-                    new Api("http://127.0.0.1:" + edge.httpPort())
+            ParleyHttp.Reply r =
+                    new ParleyHttp("http://127.0.0.1:" + edge.httpPort())
                             .call("GET", "/healthz", null, null);
 
             assertThat(r.status()).isEqualTo(503);

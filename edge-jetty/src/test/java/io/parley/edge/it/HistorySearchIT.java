@@ -3,6 +3,7 @@ package io.parley.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.clients.ParleyHttp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,11 @@ class HistorySearchIT {
     }
 
     /** Polls until the reply satisfies the condition or the deadline passes. */
-    static Api.Reply poll(Supplier<Api.Reply> call, java.util.function.Predicate<Api.Reply> done)
+    static ParleyHttp.Reply poll(
+            Supplier<ParleyHttp.Reply> call, java.util.function.Predicate<ParleyHttp.Reply> done)
             throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        Api.Reply last = call.get();
+        ParleyHttp.Reply last = call.get();
         while (!done.test(last) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
             java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
@@ -33,7 +35,7 @@ class HistorySearchIT {
         return last;
     }
 
-    static Supplier<Api.Reply> get(String path, String token) {
+    static Supplier<ParleyHttp.Reply> get(String path, String token) {
         return () -> {
             try {
                 return stack.apiA.call("GET", path, token, null);
@@ -60,7 +62,7 @@ class HistorySearchIT {
                 a.awaitType("sent", WAIT);
             }
         }
-        Api.Reply page1 =
+        ParleyHttp.Reply page1 =
                 poll(
                         get("/v1/history?room_id=" + room + "&limit=50", ta),
                         r ->
@@ -73,14 +75,14 @@ class HistorySearchIT {
         assertThat(messages.get(49).path("seq").asLong()).isEqualTo(11);
         long next = page1.body().path("next_before_seq").asLong();
         assertThat(next).isEqualTo(11);
-        Api.Reply page2 =
+        ParleyHttp.Reply page2 =
                 stack.apiA.call(
                         "GET", "/v1/history?room_id=" + room + "&before_seq=" + next, ta, null);
         assertThat(page2.body().path("messages")).hasSize(10);
         assertThat(page2.body().path("messages").get(9).path("seq").asLong()).isEqualTo(1);
         assertThat(page2.body().has("next_before_seq")).isFalse();
 
-        Api.Reply hits =
+        ParleyHttp.Reply hits =
                 poll(
                         get("/v1/search?q=" + word, ta),
                         r -> r.status() == 200 && r.body().path("hits").size() == 1);
@@ -140,7 +142,7 @@ class HistorySearchIT {
             assertThat(delivered.path("user_id").asText()).isEqualTo(bob);
             assertThat(read.path("user_id").asText()).isEqualTo(bob);
         }
-        Api.Reply rooms =
+        ParleyHttp.Reply rooms =
                 poll(
                         get("/v1/rooms", tb),
                         r -> {

@@ -3,6 +3,7 @@ package io.parley.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.clients.ParleyHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +59,7 @@ class MediaIT {
         byte[] image = new byte[50_000];
         new Random(42).nextBytes(image);
 
-        Api.Reply created =
+        ParleyHttp.Reply created =
                 stack.apiA.call(
                         "POST",
                         "/v1/media",
@@ -122,7 +123,7 @@ class MediaIT {
             assertThat(message.path("media").get(0).path("mime").asText()).isEqualTo("image/png");
         }
 
-        Api.Reply redirect = stack.apiA.call("GET", "/v1/media/" + mediaId, tb, null);
+        ParleyHttp.Reply redirect = stack.apiA.call("GET", "/v1/media/" + mediaId, tb, null);
         assertThat(redirect.status()).isEqualTo(302);
         String location = redirect.raw().headers().firstValue("Location").orElseThrow();
         HttpResponse<byte[]> download = get(location);
@@ -143,7 +144,7 @@ class MediaIT {
         String room = stack.apiA.createRoom(ta, "group", List.of());
         String hash = "a".repeat(64);
 
-        Api.Reply big =
+        ParleyHttp.Reply big =
                 stack.apiA.call(
                         "POST",
                         "/v1/media",
@@ -157,7 +158,7 @@ class MediaIT {
                                 hash,
                                 "room_id",
                                 room));
-        Api.Reply exe =
+        ParleyHttp.Reply exe =
                 stack.apiA.call(
                         "POST",
                         "/v1/media",
@@ -171,7 +172,7 @@ class MediaIT {
                                 hash,
                                 "room_id",
                                 room));
-        Api.Reply foreign =
+        ParleyHttp.Reply foreign =
                 stack.apiA.call(
                         "POST",
                         "/v1/media",

@@ -3,6 +3,7 @@ package io.parley.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.clients.ParleyHttp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ class PresencePrivacyIT {
         String ta = stack.apiA.devToken(alice);
         String tb = stack.apiA.devToken(bob);
         String room = stack.apiA.createRoom(tb, "direct", List.of(alice));
-        Api.Reply set =
+        ParleyHttp.Reply set =
                 stack.apiA.call(
                         "PUT",
                         "/v1/users/me/privacy",

@@ -3,6 +3,7 @@ package io.parley.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.clients.ParleyHttp;
 import io.parley.edge.EdgeConfig;
 import io.parley.edge.store.Backends;
 import io.parley.schemas.Json;
@@ -121,7 +122,7 @@ class PushIT {
     }
 
     private static void register(String token, String device, String pushToken) throws Exception {
-        Api.Reply r =
+        ParleyHttp.Reply r =
                 stack.apiA.call(
                         "POST",
                         "/v1/devices",

@@ -3,6 +3,7 @@ package io.parley.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.clients.ParleyHttp;
 import io.parley.edge.EdgeServer;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,7 +84,7 @@ class ResilienceIT {
 
     @Test
     void shouldServeWssWithTheLocalCertificateOfTheRunningEdge() throws Exception {
-        Api up = new Api("http://127.0.0.1:8088");
+        ParleyHttp up = new ParleyHttp("http://127.0.0.1:8088");
         String token = up.devToken(stack.user("tls"));
         org.eclipse.jetty.util.ssl.SslContextFactory.Client tls =
                 new org.eclipse.jetty.util.ssl.SslContextFactory.Client(true);
@@ -118,7 +119,7 @@ class ResilienceIT {
                                                 "PARLEY_USER_SEND_RATE", "1000",
                                                 "PARLEY_USER_SEND_BURST", "1000"))
                                 .withGateway("it" + stack.runId + "slow", 0, 0))) {
-            Api api = new Api("http://127.0.0.1:" + edge.httpPort());
+            ParleyHttp api = new ParleyHttp("http://127.0.0.1:" + edge.httpPort());
             String sender = stack.user("slow_s");
             String fast = stack.user("slow_f");
             String stalled = stack.user("slow_x");
