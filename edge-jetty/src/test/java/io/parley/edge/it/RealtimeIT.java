@@ -223,10 +223,17 @@ class RealtimeIT {
         String room = stack.apiA.createRoom(tf, "direct", List.of(calm));
         try (WsClient f = joined(stack.a, tf, "d", room);
                 WsClient c = joined(stack.a, tc, "d", room)) {
-            for (int i = 0; i < 600 && f.isOpen(); i++) {
+            // flood until refused: however slowly a busy edge takes the frames in, the sends
+            // must outrun the bucket's refill (100/s in the test stack) for long enough
+            java.util.function.Predicate<JsonNode> refused =
+                    x -> "rate_limited".equals(x.path("code").asText());
+            for (int i = 0; i < 5_000 && f.isOpen(); i++) {
                 f.send(send(room, "f" + i, "spam"));
+                if (i % 50 == 49 && f.hasReceived(refused)) {
+                    break;
+                }
             }
-            JsonNode limited = f.await(x -> "rate_limited".equals(x.path("code").asText()), WAIT);
+            JsonNode limited = f.await(refused, WAIT);
             int closeCode = f.closed.get(20, java.util.concurrent.TimeUnit.SECONDS);
             c.send(send(room, "ok", "still fine"));
             JsonNode sent = c.awaitType("sent", WAIT);
