@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** The clients of every server the edge talks to, opened once per process. */
 public final class Backends implements AutoCloseable {
+    /** The longest pause between two attempts to reach the broker again. */
+    static final long MAX_RECONNECT_BACKOFF_SECONDS = 2;
+
     public final CqlSession cql;
     public final JedisPooled redis;
     public final PulsarClient pulsar;
@@ -72,6 +75,11 @@ public final class Backends implements AutoCloseable {
                 PulsarClient.builder()
                         .serviceUrl(c.pulsarServiceUrl())
                         .operationTimeout(10, TimeUnit.SECONDS)
+                        // reconnect within seconds of a broker coming back: the default backoff
+                        // grows to 60 s, and a gateway's delivery consumer waiting that long
+                        // leaves its clients without messages (seen after a broker restart)
+                        .startingBackoffInterval(100, TimeUnit.MILLISECONDS)
+                        .maxBackoffInterval(MAX_RECONNECT_BACKOFF_SECONDS, TimeUnit.SECONDS)
                         .build();
         RestClient esRest = RestClient.builder(HttpHost.create(c.elasticsearchUrl())).build();
         var credentials =
