@@ -16,4 +16,10 @@ public interface Directory {
 
     /** Raises the room's last seq to {@code seq} if it is higher. */
     void raiseLastSeq(String roomId, long seq);
+
+    /** {@link #raiseLastSeq} then {@link #members}: one round trip where the store allows it. */
+    default Set<String> raiseLastSeqAndGetMembers(String roomId, long seq) {
+        raiseLastSeq(roomId, seq);
+        return members(roomId);
+    }
 }

@@ -55,8 +55,7 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
         List<CompletableFuture<?>> sends = new ArrayList<>();
         if (topic.equals(Topics.MESSAGES.name())) {
             SequencedMessage message = Topics.MESSAGES.decode(input);
-            directory.raiseLastSeq(message.roomId(), message.seq());
-            DeliveryPlan plan = router.forRoom(message.roomId(), now);
+            DeliveryPlan plan = router.forMessage(message.roomId(), message.seq(), now);
             publish(message.roomId(), plan, r -> DeliveryEnvelope.of(r, message), sends);
             for (String user : plan.offlineUsers()) {
                 if (!user.equals(message.senderId())) {

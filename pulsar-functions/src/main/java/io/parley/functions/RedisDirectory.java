@@ -59,6 +59,20 @@ public final class RedisDirectory implements Directory, AutoCloseable {
     }
 
     @Override
+    public Set<String> raiseLastSeqAndGetMembers(String roomId, long seq) {
+        Response<Set<String>> members;
+        try (Pipeline pipeline = redis.pipelined()) {
+            pipeline.eval(
+                    RedisKeys.RAISE_SCRIPT,
+                    List.of(RedisKeys.lastSeq(roomId)),
+                    List.of(Long.toString(seq)));
+            members = pipeline.smembers(RedisKeys.members(roomId));
+            pipeline.sync();
+        }
+        return members.get();
+    }
+
+    @Override
     public void close() {
         redis.close();
     }

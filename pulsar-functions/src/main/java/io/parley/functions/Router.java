@@ -26,6 +26,14 @@ public final class Router {
         return plan(directory.members(roomId), now);
     }
 
+    /**
+     * Every member's devices for a sequenced message, raising the room's last seq in the same round
+     * trip to the directory.
+     */
+    public DeliveryPlan forMessage(String roomId, long seq, long now) {
+        return plan(directory.raiseLastSeqAndGetMembers(roomId, seq), now);
+    }
+
     /** Every member but {@code except}. */
     public DeliveryPlan forRoomExcept(String roomId, String except, long now) {
         Set<String> users = new TreeSet<>(directory.members(roomId));

@@ -17,6 +17,7 @@ class RouterTest {
     private final Map<String, Set<String>> members = new HashMap<>();
     private final Map<String, Set<String>> rooms = new HashMap<>();
     private final Map<String, Map<String, SessionEntry>> sessions = new HashMap<>();
+    private final Map<String, Long> lastSeq = new HashMap<>();
 
     private final Router router =
             new Router(
@@ -38,7 +39,9 @@ class RouterTest {
                         }
 
                         @Override
-                        public void raiseLastSeq(String roomId, long seq) {}
+                        public void raiseLastSeq(String roomId, long seq) {
+                            lastSeq.merge(roomId, seq, Math::max);
+                        }
                     });
 
     @Test
@@ -61,6 +64,20 @@ class RouterTest {
                         new DeviceRef("alice", "phone"), new DeviceRef("bob", "phone"));
         assertThat(plan.byGateway().get("gw2")).containsExactly(new DeviceRef("alice", "web"));
         assertThat(plan.offlineUsers()).containsExactly("carol");
+    }
+
+    @Test
+    void shouldPlanAMessageForEveryMemberAndRaiseTheRoomsLastSeq() {
+        members.put("r", Set.of("alice", "bob"));
+        sessions.put("alice", Map.of("phone", new SessionEntry("gw1", NOW + 1)));
+        lastSeq.put("r", 9L);
+
+        DeliveryPlan plan = router.forMessage("r", 7, NOW);
+        router.forMessage("r", 12, NOW);
+
+        assertThat(plan.byGateway()).containsOnlyKeys("gw1");
+        assertThat(plan.offlineUsers()).containsExactly("bob");
+        assertThat(lastSeq).containsEntry("r", 12L);
     }
 
     @Test
