@@ -24,15 +24,8 @@ class HistorySearchIT {
     /** Polls until the reply satisfies the condition or the deadline passes. */
     static ParleyHttp.Reply poll(
             Supplier<ParleyHttp.Reply> call, java.util.function.Predicate<ParleyHttp.Reply> done)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        ParleyHttp.Reply last = call.get();
-        while (!done.test(last) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
-            last = call.get();
-        }
-        return last;
+            throws Exception {
+        return Polling.until(WAIT, call::get, done);
     }
 
     static Supplier<ParleyHttp.Reply> get(String path, String token) {

@@ -60,19 +60,7 @@ class MediaIT {
         new Random(42).nextBytes(image);
 
         ParleyHttp.Reply created =
-                stack.apiA.call(
-                        "POST",
-                        "/v1/media",
-                        ta,
-                        Map.of(
-                                "mime",
-                                "image/png",
-                                "size",
-                                image.length,
-                                "sha256",
-                                sha256(image),
-                                "room_id",
-                                room));
+                requestUpload(ta, "image/png", image.length, sha256(image), room);
         assertThat(created.status()).isEqualTo(201);
         String mediaId = created.body().path("media_id").asText();
         String uploadUrl = created.body().path("upload_url").asText();
@@ -144,44 +132,23 @@ class MediaIT {
         String room = stack.apiA.createRoom(ta, "group", List.of());
         String hash = "a".repeat(64);
 
-        ParleyHttp.Reply big =
-                stack.apiA.call(
-                        "POST",
-                        "/v1/media",
-                        ta,
-                        Map.of(
-                                "mime",
-                                "image/png",
-                                "size",
-                                26L * 1024 * 1024,
-                                "sha256",
-                                hash,
-                                "room_id",
-                                room));
-        ParleyHttp.Reply exe =
-                stack.apiA.call(
-                        "POST",
-                        "/v1/media",
-                        ta,
-                        Map.of(
-                                "mime",
-                                "application/x-msdownload",
-                                "size",
-                                10,
-                                "sha256",
-                                hash,
-                                "room_id",
-                                room));
-        ParleyHttp.Reply foreign =
-                stack.apiA.call(
-                        "POST",
-                        "/v1/media",
-                        other,
-                        Map.of("mime", "image/png", "size", 10, "sha256", hash, "room_id", room));
+        ParleyHttp.Reply big = requestUpload(ta, "image/png", 26L * 1024 * 1024, hash, room);
+        ParleyHttp.Reply exe = requestUpload(ta, "application/x-msdownload", 10, hash, room);
+        ParleyHttp.Reply foreign = requestUpload(other, "image/png", 10, hash, room);
 
         assertThat(big.status()).isEqualTo(413);
         assertThat(big.body().path("code").asText()).isEqualTo("too_large");
         assertThat(exe.status()).isEqualTo(400);
         assertThat(foreign.status()).isEqualTo(403);
+    }
+
+    /** {@code POST /v1/media}: asks for an upload URL. */
+    static ParleyHttp.Reply requestUpload(
+            String token, String mime, long size, String sha256, String room) throws Exception {
+        return stack.apiA.call(
+                "POST",
+                "/v1/media",
+                token,
+                Map.of("mime", mime, "size", size, "sha256", sha256, "room_id", room));
     }
 }

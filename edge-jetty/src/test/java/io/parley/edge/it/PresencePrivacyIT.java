@@ -58,16 +58,10 @@ class PresencePrivacyIT {
 
     /** Polls the presence endpoint until the user shows online, or returns the last answer. */
     static JsonNode presenceOnceOnline(String user, String token) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        JsonNode body;
-        do {
-            body = stack.apiA.call("GET", "/v1/users/" + user + "/presence", token, null).body();
-            if ("online".equals(body.path("status").asText())) {
-                return body;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        return body;
+        return Polling.until(
+                WAIT,
+                () -> stack.apiA.call("GET", "/v1/users/" + user + "/presence", token, null).body(),
+                body -> "online".equals(body.path("status").asText()));
     }
 
     @Test
@@ -175,11 +169,8 @@ class PresencePrivacyIT {
             c.messages(room, 1, WAIT);
             c.send(Map.of("type", "read", "room_id", room, "seq", seq));
             // carol's read moves her own cursor (her unread count) before bob reads
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (readSeqOf(tc, room) != seq && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(readSeqOf(tc, room)).isEqualTo(seq);
+            assertThat(Polling.until(WAIT, () -> readSeqOf(tc, room), read -> read == seq))
+                    .isEqualTo(seq);
             b.send(Map.of("type", "read", "room_id", room, "seq", seq));
 
             JsonNode read =
