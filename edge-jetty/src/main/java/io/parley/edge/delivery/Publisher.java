@@ -21,8 +21,7 @@ import org.apache.pulsar.client.api.Schema;
  */
 public final class Publisher implements AutoCloseable {
     private final PulsarClient client;
-    private final Map<String, CompletableFuture<Producer<String>>> producers =
-            new ConcurrentHashMap<>();
+    private final Map<String, InOrder<Producer<String>>> producers = new ConcurrentHashMap<>();
 
     public Publisher(PulsarClient client) {
         this.client = client;
@@ -47,34 +46,35 @@ public final class Publisher implements AutoCloseable {
 
     private <T> CompletableFuture<MessageId> publish(Topic<T> topic, String key, T value) {
         String json = topic.encode(value);
-        return producer(topic.name())
-                .thenCompose(p -> p.newMessage().key(key).value(json).sendAsync());
+        return producer(topic.name()).submit(p -> p.newMessage().key(key).value(json).sendAsync());
     }
 
-    private CompletableFuture<Producer<String>> producer(String topic) {
-        CompletableFuture<Producer<String>> f =
+    private InOrder<Producer<String>> producer(String topic) {
+        InOrder<Producer<String>> producer =
                 producers.computeIfAbsent(
                         topic,
                         t ->
-                                client.newProducer(Schema.STRING)
-                                        .topic(t)
-                                        .enableBatching(true)
-                                        .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
-                                        .blockIfQueueFull(true)
-                                        .sendTimeout(10, TimeUnit.SECONDS)
-                                        .createAsync());
+                                new InOrder<>(
+                                        client.newProducer(Schema.STRING)
+                                                .topic(t)
+                                                .enableBatching(true)
+                                                .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
+                                                .blockIfQueueFull(true)
+                                                .sendTimeout(10, TimeUnit.SECONDS)
+                                                .createAsync()));
         // a failed creation is not cached: the next call tries again
-        f.whenComplete(
-                (p, e) -> {
-                    if (e != null) {
-                        producers.remove(topic, f);
-                    }
-                });
-        return f;
+        producer.resource()
+                .whenComplete(
+                        (p, e) -> {
+                            if (e != null) {
+                                producers.remove(topic, producer);
+                            }
+                        });
+        return producer;
     }
 
     @Override
     public void close() {
-        producers.values().forEach(f -> f.thenAccept(Producer::closeAsync));
+        producers.values().forEach(f -> f.resource().thenAccept(Producer::closeAsync));
     }
 }

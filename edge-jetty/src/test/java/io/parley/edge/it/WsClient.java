@@ -57,16 +57,6 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
         send(Json.write(frame));
     }
 
-    /**
-     * Whether a matching frame has arrived by now, without waiting; it stays for {@link #await}.
-     */
-    public boolean hasReceived(Predicate<JsonNode> match) {
-        synchronized (seen) {
-            frames.drainTo(seen);
-            return seen.stream().anyMatch(match);
-        }
-    }
-
     /** The next frame matching, within the timeout; frames skipped on the way are kept. */
     public JsonNode await(Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
