@@ -104,6 +104,11 @@ final class RoomCommitter implements AutoCloseable {
         return unwrittenClients.get(clientKey);
     }
 
+    /** Whether everything ever queued for the room is durable (nothing queued or in flight). */
+    synchronized boolean settled(String roomKey) {
+        return !slots.containsKey(roomKey);
+    }
+
     /** Takes the slot's pending work as a batch if no write of the room is in flight. */
     private Batch take(String roomKey, Slot slot) {
         if (slot.writing || slot.idle()) {
@@ -162,7 +167,7 @@ final class RoomCommitter implements AutoCloseable {
         while (!closed) {
             try {
                 store.put(key, value);
-                return true;
+                return !slots.containsKey(roomKey);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "state write of " + key + " failed, retrying", e);
                 try {

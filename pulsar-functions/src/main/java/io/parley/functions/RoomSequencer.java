@@ -6,7 +6,8 @@ import io.parley.schemas.events.SequencedMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,21 +29,30 @@ import java.util.function.LongSupplier;
  * different sends. A retry of a send still being committed waits for that commit too.
  *
  * <p>This instance must be the only writer of its rooms (retain-ordering, one instance per room):
- * room records are cached in memory and read from the store only on first use. Not thread-safe:
- * called from the function's thread.
+ * room records are cached in memory and read from the store only when not cached. The cache keeps
+ * the {@value #CACHED_ROOMS} most recently used rooms; a room leaves it only once all its writes
+ * are durable, so a reload always finds the newest record. Not thread-safe: called from the
+ * function's thread.
  */
 public final class RoomSequencer {
     static final int RECENT = 64;
+    static final int CACHED_ROOMS = 4096;
 
     private final KeyValueState state;
     private final RoomCommitter committer;
     private final LongSupplier clock;
-    private final Map<String, RoomRecord> rooms = new HashMap<>();
+    private final int cachedRooms;
+    private final Map<String, RoomRecord> rooms = new LinkedHashMap<>(16, 0.75f, true);
 
     public RoomSequencer(KeyValueState state, Executor writers, LongSupplier clock) {
+        this(state, writers, clock, CACHED_ROOMS);
+    }
+
+    RoomSequencer(KeyValueState state, Executor writers, LongSupplier clock, int cachedRooms) {
         this.state = state;
         this.committer = new RoomCommitter(state, writers);
         this.clock = clock;
+        this.cachedRooms = cachedRooms;
     }
 
     /** One sequenced send, as remembered for retries. */
@@ -111,7 +121,24 @@ public final class RoomSequencer {
         RoomRecord loaded =
                 raw == null ? new RoomRecord(0, List.of()) : Json.read(raw, RoomRecord.class);
         rooms.put(roomId, loaded);
+        evictSettledRooms();
         return loaded;
+    }
+
+    int cachedRoomCount() {
+        return rooms.size();
+    }
+
+    /** Drops least recently used rooms past the bound, skipping any with writes not durable yet. */
+    private void evictSettledRooms() {
+        Iterator<String> eldestFirst = rooms.keySet().iterator();
+        int excess = rooms.size() - cachedRooms;
+        while (excess > 0 && eldestFirst.hasNext()) {
+            if (committer.settled(roomKey(eldestFirst.next()))) {
+                eldestFirst.remove();
+                excess--;
+            }
+        }
     }
 
     /**

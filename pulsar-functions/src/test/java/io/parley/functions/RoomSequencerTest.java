@@ -226,4 +226,33 @@ class RoomSequencerTest {
     void shouldKeepStateKeysFreeOfSlashes() {
         assertThat(RoomSequencer.clientKey("r", "a/b", "c/d//e")).doesNotContain("/");
     }
+
+    @Test
+    void shouldForgetTheLeastRecentlyUsedRoomsAndReloadThemFromTheStore() {
+        RoomSequencer s = new RoomSequencer(store, steps, clock::incrementAndGet, 2);
+        for (String room : List.of("a", "b", "c", "d")) {
+            s.sequence(room, send("alice", "x"));
+            steps.runAll();
+        }
+
+        assertThat(s.cachedRoomCount()).isEqualTo(2);
+        RoomSequencer.Sequenced next = s.sequence("a", send("alice", "y"));
+        assertThat(next.message().seq()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepARoomWhoseWriteIsNotDurableYetPastTheBound() {
+        RoomSequencer s = new RoomSequencer(store, steps, clock::incrementAndGet, 1);
+        s.sequence("a", send("alice", "x"));
+
+        // b and c are loaded while a's write is still queued: a must not be dropped and reloaded
+        // from the store, which does not have its seq 1 yet
+        s.sequence("b", send("alice", "x"));
+        s.sequence("c", send("alice", "x"));
+        RoomSequencer.Sequenced again = s.sequence("a", send("alice", "y"));
+        steps.runAll();
+
+        assertThat(again.message().seq()).isEqualTo(2);
+        assertThat(s.cachedRoomCount()).isLessThanOrEqualTo(3);
+    }
 }
