@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -70,7 +71,7 @@ public final class EdgeServer implements AutoCloseable {
         backends = Backends.connect(config);
         scheduler = Executors.newScheduledThreadPool(2);
         healthExecutor = Executors.newCachedThreadPool();
-        publisher = new Publisher(backends.pulsar);
+        publisher = new Publisher(backends.pulsar, clock);
         TokenService tokens = new TokenService(config.jwtSecret(), config.jwtPublicKeyPem(), clock);
         RoomService rooms = new RoomService(backends.cql, backends.redis);
         MessageStore store = new MessageStore(backends.cql);
@@ -127,6 +128,8 @@ public final class EdgeServer implements AutoCloseable {
                         publisher,
                         clock);
         gateway.scheduleHeartbeats(scheduler, config.sessionTtlMs());
+        scheduler.scheduleWithFixedDelay(
+                () -> publisher.closeIdle(Publisher.IDLE_PRODUCER), 1, 1, TimeUnit.MINUTES);
 
         server = new Server();
         http = new ServerConnector(server);

@@ -191,6 +191,18 @@ public final class CommandHandler {
                         });
     }
 
+    /**
+     * Drops the per-user buckets that are full again: a new one would be identical, and keeping
+     * them would hold one per user who ever connected to this gateway.
+     */
+    void forgetRefilledBuckets(long now) {
+        userBuckets.values().removeIf(b -> b.isFull(now));
+    }
+
+    int userBucketCount() {
+        return userBuckets.size();
+    }
+
     /** Per-connection then per-user token buckets; repeated refusals disconnect (1008). */
     private void admit(Connection c, long now) {
         TokenBucket user =

@@ -109,9 +109,13 @@ public final class Gateway {
         }
     }
 
-    /** Refreshes every local route and presence; scheduled at a third of the session TTL. */
+    /**
+     * Refreshes every local route and presence, and forgets send buckets that have refilled;
+     * scheduled at a third of the session TTL.
+     */
     public void heartbeat() {
         long now = clock.millis();
+        commands.forgetRefilledBuckets(now);
         List<Connection> all = new ArrayList<>();
         for (Map<String, Connection> devices : connections.all()) {
             all.addAll(devices.values());

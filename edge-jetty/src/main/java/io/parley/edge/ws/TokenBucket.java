@@ -31,6 +31,12 @@ public final class TokenBucket {
         return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerMs);
     }
 
+    /** Whether it has refilled completely, so a fresh bucket would behave the same. */
+    public synchronized boolean isFull(long now) {
+        refill(now);
+        return tokens >= burst;
+    }
+
     private void refill(long now) {
         if (now > last) {
             tokens = Math.min(burst, tokens + (now - last) * ratePerMs);

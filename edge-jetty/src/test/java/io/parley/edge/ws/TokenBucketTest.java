@@ -26,4 +26,14 @@ class TokenBucketTest {
         assertThat(bucket.tryTake(1_000_000)).isTrue();
         assertThat(bucket.tryTake(1_000_000)).isFalse();
     }
+
+    @Test
+    void shouldCountAsFullOnlyOnceRefilledToTheBurst() {
+        TokenBucket bucket = new TokenBucket(10, 3, 0);
+        bucket.tryTake(0);
+        bucket.tryTake(0);
+
+        assertThat(bucket.isFull(100)).isFalse();
+        assertThat(bucket.isFull(200)).isTrue();
+    }
 }
