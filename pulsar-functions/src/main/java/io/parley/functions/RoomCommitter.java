@@ -167,7 +167,7 @@ final class RoomCommitter implements AutoCloseable {
         while (!closed) {
             try {
                 store.put(key, value);
-                return !slots.containsKey(roomKey);
+                return true;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "state write of " + key + " failed, retrying", e);
                 try {

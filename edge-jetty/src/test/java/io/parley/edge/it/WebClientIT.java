@@ -61,7 +61,10 @@ class WebClientIT {
     void shouldExchangeMessagesBothWaysWithTicksAndTypingBetweenTwoBrowsers() throws Exception {
         String alice = stack.user("web_alice");
         String bob = stack.user("web_bob");
-        boolean receipts = flinkJobRunning("Parley: receipts");
+        assertThat(flinkJobRunning("Parley: receipts"))
+                .as(
+                        "the ticks come from the Flink job 'Parley: receipts': start it with ./parley up")
+                .isTrue();
         try (BrowserSession a = BrowserSession.start("alice");
                 BrowserSession b = BrowserSession.start("bob")) {
             a.open(url(stack.a));
@@ -100,16 +103,10 @@ class WebClientIT {
             long s4 = a.awaitMessage(m4);
             assertThat(List.of(s1, s2, s3, s4)).isSorted().doesNotHaveDuplicates();
 
-            if (receipts) {
-                // bob has the room open and visible: delivered then read (blue) for alice
-                assertThat(a.awaitStatus(m1, List.of("read"))).isEqualTo("read");
-                assertThat(a.awaitStatus(m3, List.of("read"))).isEqualTo("read");
-                assertThat(b.awaitStatus(m2, List.of("read"))).isEqualTo("read");
-            } else {
-                System.err.println(
-                        "WebClientIT: the Flink job 'Parley: receipts' is not running;"
-                                + " ticks were checked up to 'sent' only");
-            }
+            // bob has the room open and visible: delivered then read (blue) for alice
+            assertThat(a.awaitStatus(m1, List.of("read"))).isEqualTo("read");
+            assertThat(a.awaitStatus(m3, List.of("read"))).isEqualTo("read");
+            assertThat(b.awaitStatus(m2, List.of("read"))).isEqualTo("read");
             b.type("See you");
             a.awaitTyping(bob);
             a.screenshot("03-alice-conversation");
@@ -187,7 +184,7 @@ class WebClientIT {
         }
     }
 
-    /** Whether a Flink job of this name is RUNNING on the local dashboard (receipts need it). */
+    /** Whether a Flink job of this name is RUNNING on the local dashboard. */
     static boolean flinkJobRunning(String name) {
         try {
             HttpResponse<String> r =

@@ -30,7 +30,7 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
         if (token != null) {
             request.setHeader("Authorization", "Bearer " + token);
         }
-        client.connect(ws, uri, request).get(10, TimeUnit.SECONDS);
+        client.connect(ws, uri, request).get(30, TimeUnit.SECONDS);
         return ws;
     }
 
