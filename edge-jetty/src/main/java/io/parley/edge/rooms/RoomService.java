@@ -180,9 +180,17 @@ public final class RoomService {
         redis.srem(RedisKeys.userRooms(userId), roomId);
     }
 
+    /** One Redis round trip for a member (every send asks); a cold cache is filled first. */
     public boolean isMember(String roomId, String userId) {
+        String key = RedisKeys.members(roomId);
+        if (redis.sismember(key, userId)) {
+            return true;
+        }
+        if (redis.exists(key)) {
+            return false;
+        }
         ensureCached(roomId);
-        return redis.sismember(RedisKeys.members(roomId), userId);
+        return redis.sismember(key, userId);
     }
 
     public void requireMember(String roomId, String userId) {
