@@ -14,8 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Gives each send of a room its place in the room: {@code seq(room) = last_seq(room) + 1}, dense
@@ -30,12 +28,6 @@ import java.util.logging.Logger;
  * its seq again; one that had not gets the next free seq, and no seq is ever published for two
  * different sends. A retry of a send still being committed waits for that commit too.
  *
- * <p>Client-id records are kept for the room's last {@value #KEPT_CHUNKS} x {@value #RECENT}
- * messages: each time a room's seq reaches a multiple of {@value #RECENT}, the window's client keys
- * are written as a chunk record {@code k.<room>.<n>}, and the records listed in the chunk that many
- * chunks older are deleted. A retry older than that gets a new seq. If the function dies between
- * those writes, the records of one chunk are never deleted; nothing else is affected.
- *
  * <p>This instance must be the only writer of its rooms (retain-ordering, one instance per room):
  * room records are cached in memory and read from the store only when not cached. The cache keeps
  * the {@value #CACHED_ROOMS} most recently used rooms; a room leaves it only once all its writes
@@ -45,33 +37,22 @@ import java.util.logging.Logger;
 public final class RoomSequencer {
     static final int RECENT = 64;
     static final int CACHED_ROOMS = 4096;
-    static final int KEPT_CHUNKS = 64;
-    private static final Logger LOG = Logger.getLogger(RoomSequencer.class.getName());
 
     private final KeyValueState state;
     private final RoomCommitter committer;
     private final LongSupplier clock;
     private final int cachedRooms;
-    private final int keptChunks;
-    private final Executor writers;
     private final Map<String, RoomRecord> rooms = new LinkedHashMap<>(16, 0.75f, true);
 
     public RoomSequencer(KeyValueState state, Executor writers, LongSupplier clock) {
-        this(state, writers, clock, CACHED_ROOMS, KEPT_CHUNKS);
+        this(state, writers, clock, CACHED_ROOMS);
     }
 
-    RoomSequencer(
-            KeyValueState state,
-            Executor writers,
-            LongSupplier clock,
-            int cachedRooms,
-            int keptChunks) {
+    RoomSequencer(KeyValueState state, Executor writers, LongSupplier clock, int cachedRooms) {
         this.state = state;
         this.committer = new RoomCommitter(state, writers);
         this.clock = clock;
         this.cachedRooms = cachedRooms;
-        this.keptChunks = keptChunks;
-        this.writers = writers;
     }
 
     /** One sequenced send, as remembered for retries. */
@@ -123,37 +104,7 @@ public final class RoomSequencer {
         rooms.put(roomId, next);
         CompletableFuture<Void> durable =
                 committer.commit(roomKey, () -> Json.write(next), clientKey, Json.write(entry));
-        if (entry.seq() % RECENT == 0 && recent.size() == RECENT) {
-            List<String> chunk = new ArrayList<>();
-            for (Entry e : recent) {
-                chunk.add(clientKey(roomId, e.senderId(), e.clientMsgId()));
-            }
-            long index = entry.seq() / RECENT - 1;
-            writers.execute(() -> rotateChunks(roomId, index, chunk));
-        }
         return new Sequenced(message(roomId, entry, send), durable);
-    }
-
-    /** Records chunk {@code index} of the room and deletes the client records of an old one. */
-    private void rotateChunks(String roomId, long index, List<String> clientKeys) {
-        try {
-            state.put(chunkKey(roomId, index), Json.write(clientKeys));
-            long expired = index - keptChunks;
-            if (expired < 0) {
-                return;
-            }
-            String raw = state.get(chunkKey(roomId, expired));
-            if (raw == null) {
-                return;
-            }
-            for (String key : Json.read(raw, String[].class)) {
-                state.delete(key);
-            }
-            state.delete(chunkKey(roomId, expired));
-        } catch (RuntimeException e) {
-            // what fails here is only a leak of old client records: sequencing is unaffected
-            LOG.log(Level.WARNING, "could not expire old client records of room " + roomId, e);
-        }
     }
 
     /** Stops the writes still retrying; what they carried is not published. */
@@ -214,10 +165,6 @@ public final class RoomSequencer {
 
     static String roomKey(String roomId) {
         return "r." + roomId;
-    }
-
-    static String chunkKey(String roomId, long index) {
-        return "k." + roomId + "." + index;
     }
 
     /** State keys must not contain '/': the sender and client id are base64url-encoded. */

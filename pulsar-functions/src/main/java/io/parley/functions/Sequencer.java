@@ -99,22 +99,5 @@ public class Sequencer implements Function<String, CompletableFuture<Void>> {
         public void put(String key, String value) {
             context.putState(key, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
         }
-
-        /**
-         * The local store answers a delete of an absent key with NotFoundException: not an error.
-         */
-        @Override
-        public void delete(String key) {
-            try {
-                context.deleteState(key);
-            } catch (RuntimeException e) {
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                    if (t.getClass().getSimpleName().equals("NotFoundException")) {
-                        return;
-                    }
-                }
-                throw e;
-            }
-        }
     }
 }

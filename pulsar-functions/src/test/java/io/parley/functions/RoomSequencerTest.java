@@ -37,11 +37,6 @@ class RoomSequencerTest {
             durable.put(key, value);
             writes.merge(key, 1, Integer::sum);
         }
-
-        @Override
-        public synchronized void delete(String key) {
-            durable.remove(key);
-        }
     }
 
     /** The writer threads, run by the test step by step; dropping the queue is a crash. */
@@ -234,7 +229,7 @@ class RoomSequencerTest {
 
     @Test
     void shouldForgetTheLeastRecentlyUsedRoomsAndReloadThemFromTheStore() {
-        RoomSequencer s = new RoomSequencer(store, steps, clock::incrementAndGet, 2, 64);
+        RoomSequencer s = new RoomSequencer(store, steps, clock::incrementAndGet, 2);
         for (String room : List.of("a", "b", "c", "d")) {
             s.sequence(room, send("alice", "x"));
             steps.runAll();
@@ -247,7 +242,7 @@ class RoomSequencerTest {
 
     @Test
     void shouldKeepARoomWhoseWriteIsNotDurableYetPastTheBound() {
-        RoomSequencer s = new RoomSequencer(store, steps, clock::incrementAndGet, 1, 64);
+        RoomSequencer s = new RoomSequencer(store, steps, clock::incrementAndGet, 1);
         s.sequence("a", send("alice", "x"));
 
         // b and c are loaded while a's write is still queued: a must not be dropped and reloaded
@@ -259,24 +254,5 @@ class RoomSequencerTest {
 
         assertThat(again.message().seq()).isEqualTo(2);
         assertThat(s.cachedRoomCount()).isLessThanOrEqualTo(3);
-    }
-
-    @Test
-    void shouldKeepClientRecordsForTheKeptChunksOnlyAndStillDeduplicateWithinThem() {
-        RoomSequencer s = new RoomSequencer(store, steps, clock::incrementAndGet, 16, 2);
-        int total = 4 * RoomSequencer.RECENT;
-        for (int i = 0; i < total; i++) {
-            seq(s, "alice", "c" + i);
-        }
-
-        long clientRecords =
-                store.durable.keySet().stream().filter(k -> k.startsWith("c.")).count();
-        assertThat(clientRecords).as("the last two chunks of 64").isEqualTo(128);
-        assertThat(store.durable).doesNotContainKey(RoomSequencer.chunkKey("room1", 0));
-        assertThat(store.durable).containsKey(RoomSequencer.chunkKey("room1", 3));
-        // seq 150 is outside the window of 64 but inside the kept chunks: the same message
-        assertThat(seq(s, "alice", "c149").seq()).isEqualTo(150);
-        // seq 10 was expired: a retry this old is sequenced again
-        assertThat(seq(s, "alice", "c9").seq()).isEqualTo(total + 1);
     }
 }
