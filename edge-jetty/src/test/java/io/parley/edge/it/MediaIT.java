@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Test;
 /** Media through presigned URLs against the real s3proxy. */
 class MediaIT {
     static final Duration WAIT = Duration.ofSeconds(20);
-    static final HttpClient HTTP =
-            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     static EdgeStack stack;
 
     @BeforeAll
@@ -33,19 +31,28 @@ class MediaIT {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
+    /**
+     * A client per request, as an app uploading once would have: with one shared client, a PUT
+     * failed once mid-response ("chunked transfer encoding, state: READING_DATA") on a pooled
+     * connection after the tests' refused requests, most likely one s3proxy had closed.
+     */
+    static HttpClient http() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
     static HttpResponse<byte[]> put(String url, String mime, byte[] body) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", mime)
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return http().send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Content-Type", mime)
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static HttpResponse<byte[]> get(String url) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return http().send(
+                        HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
