@@ -127,6 +127,23 @@ public final class CommandHandler {
             c.rooms.put(j.roomId(), stream);
             catchUp.startIfNeeded(c, stream);
         }
+        coverRegistrationRace(c, j.roomId());
+    }
+
+    /**
+     * A message routed after the room's last seq was read but before its stream was registered went
+     * past this connection. FanOut raises the last seq before it routes, so reading it again now
+     * covers every such message: the stream treats them as a gap and fetches them.
+     */
+    private void coverRegistrationRace(Connection c, String roomId) {
+        long last = rooms.lastSeq(roomId);
+        synchronized (c) {
+            RoomStream stream = c.rooms.get(roomId);
+            if (stream != null) {
+                stream.merger.raiseTarget(last);
+                catchUp.startIfNeeded(c, stream);
+            }
+        }
     }
 
     private void resume(Connection c, ClientCommand.Resume r) {
@@ -152,6 +169,7 @@ public final class CommandHandler {
                 c.rooms.put(roomId, stream);
                 catchUp.startIfNeeded(c, stream);
             }
+            coverRegistrationRace(c, roomId);
         }
     }
 
@@ -175,7 +193,7 @@ public final class CommandHandler {
                         s.replyToSeq(),
                         s.clientTs() == null ? now : s.clientTs(),
                         now);
-        c.rememberRef(s.clientMsgId(), s.ref());
+        c.rememberRef(s.roomId(), s.clientMsgId(), s.ref());
         publisher
                 .send(command)
                 .exceptionally(

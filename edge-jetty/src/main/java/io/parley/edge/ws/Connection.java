@@ -43,7 +43,7 @@ public final class Connection {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
-    private final Map<String, String> refsByClientMsgId =
+    private final Map<String, String> refsBySend =
             new LinkedHashMap<>() {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -139,14 +139,15 @@ public final class Connection {
         }
     }
 
-    synchronized void rememberRef(String clientMsgId, String ref) {
+    /** The ref of a send, for its {@code sent}: client_msg_id is unique per room, not overall. */
+    synchronized void rememberRef(String roomId, String clientMsgId, String ref) {
         if (ref != null) {
-            refsByClientMsgId.put(clientMsgId, ref);
+            refsBySend.put(roomId + '\n' + clientMsgId, ref);
         }
     }
 
-    synchronized String takeRef(String clientMsgId) {
-        return refsByClientMsgId.remove(clientMsgId);
+    synchronized String takeRef(String roomId, String clientMsgId) {
+        return refsBySend.remove(roomId + '\n' + clientMsgId);
     }
 
     boolean joined(String roomId) {

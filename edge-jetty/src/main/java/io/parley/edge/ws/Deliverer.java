@@ -31,7 +31,7 @@ public final class Deliverer {
                                 m.seq(),
                                 m.msgId(),
                                 m.ts(),
-                                c.takeRef(m.clientMsgId())),
+                                c.takeRef(m.roomId(), m.clientMsgId())),
                         false);
             }
             RoomStream stream = c.rooms.get(m.roomId());

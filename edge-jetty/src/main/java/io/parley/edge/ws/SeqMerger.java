@@ -40,6 +40,13 @@ public final class SeqMerger {
         return out;
     }
 
+    /**
+     * The room is now known to reach at least this seq: anything not delivered up to it is a gap.
+     */
+    public void raiseTarget(long seq) {
+        target = Math.max(target, seq);
+    }
+
     /** The first missing seq and the last one known to be missing, or null if nothing is. */
     public long[] gap() {
         if (delivered >= target) {

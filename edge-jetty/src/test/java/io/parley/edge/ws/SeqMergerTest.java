@@ -56,4 +56,20 @@ class SeqMergerTest {
 
         assertThat(merger.gap()).containsExactly(11, 12);
     }
+
+    @Test
+    void shouldTreatSeqsUpToARaisedTargetAsAGap() {
+        // Given a stream registered at 5 that missed live 6 while it was being registered
+        SeqMerger merger = new SeqMerger(5, 5);
+        assertThat(merger.gap()).isNull();
+
+        // When the room's last seq, read again, says 6
+        merger.raiseTarget(6);
+        merger.raiseTarget(4);
+
+        // Then 6 is fetched as a gap, and delivered once it comes
+        assertThat(merger.gap()).containsExactly(6, 6);
+        assertThat(seqs(merger.accept(m(6)))).containsExactly(6L);
+        assertThat(merger.gap()).isNull();
+    }
 }

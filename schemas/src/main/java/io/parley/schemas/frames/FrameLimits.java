@@ -10,5 +10,5 @@ package io.parley.schemas.frames;
  */
 public record FrameLimits(
         int maxFrameChars, int maxBodyChars, int maxMediaIds, int maxResumeRooms) {
-    public static final FrameLimits DEFAULT = new FrameLimits(65_536, 16_384, 10, 200);
+    public static final FrameLimits DEFAULT = new FrameLimits(65_536, 16_384, 10, 2_000);
 }
