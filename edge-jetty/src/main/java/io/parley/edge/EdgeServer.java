@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -51,6 +53,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * client, on HTTP and (with a keystore) HTTPS; wired to the real backends.
  */
 public final class EdgeServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EdgeServer.class.getName());
+
     /** Jetty's own cap on a text message; above the codec's limit so oversize gets too_large. */
     static final long MAX_TEXT_MESSAGE = 1024 * 1024;
 
@@ -64,6 +68,14 @@ public final class EdgeServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService healthExecutor;
     private final Gateway gateway;
+
+    private static void announceExpiredPresence(PresenceService presence, Clock clock) {
+        try {
+            presence.announceExpired(clock.millis());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "presence expiry sweep failed", e);
+        }
+    }
 
     private EdgeServer(EdgeConfig config) throws Exception {
         this.config = config;
@@ -130,6 +142,8 @@ public final class EdgeServer implements AutoCloseable {
         gateway.scheduleHeartbeats(scheduler, config.sessionTtlMs());
         scheduler.scheduleWithFixedDelay(
                 () -> publisher.closeIdle(Publisher.IDLE_PRODUCER), 1, 1, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(
+                () -> announceExpiredPresence(presence, clock), 1, 1, TimeUnit.SECONDS);
 
         server = new Server();
         http = new ServerConnector(server);

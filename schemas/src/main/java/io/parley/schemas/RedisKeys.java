@@ -10,6 +10,8 @@ package io.parley.schemas;
  *   <li>{@code sessions:<user>} hash device_id -> {@link SessionEntry} ({@code gateway|expiry})
  *   <li>{@code presence:<user>} status with a TTL; absent means offline
  *   <li>{@code lastseen:<user>} epoch ms of the last heartbeat or disconnect
+ *   <li>{@code presence-deadlines} sorted set user -> epoch ms when its presence key expires, so a
+ *       gateway can announce offline a user whose gateway died without closing its sockets
  *   <li>{@code lastseq:<room>} the room's newest sequenced seq (only ever raised)
  *   <li>{@code privacy:<user>} hash of privacy settings
  * </ul>
@@ -31,6 +33,10 @@ public final class RedisKeys {
 
     public static String presence(String userId) {
         return "presence:" + userId;
+    }
+
+    public static String presenceDeadlines() {
+        return "presence-deadlines";
     }
 
     public static String lastSeen(String userId) {

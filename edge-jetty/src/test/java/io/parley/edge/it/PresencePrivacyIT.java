@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.clients.ParleyHttp;
+import io.parley.edge.session.PresenceService;
+import io.parley.edge.store.Backends;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,29 @@ class PresencePrivacyIT {
             assertThat(offline.path("last_seen").asLong()).isPositive();
             assertThat(viaHttp.path("status").asText()).isEqualTo("offline");
             assertThat(viaHttp.path("last_seen").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void shouldTellRoomPeersOfflineWhenAUsersGatewayDiedWithoutClosingItsSockets()
+            throws Exception {
+        String alice = stack.user("gone_a");
+        String bob = stack.user("gone_b");
+        String tb = stack.apiA.devToken(bob);
+        String room = stack.apiA.createRoom(tb, "direct", List.of(alice));
+        try (WsClient b = RealtimeIT.joined(stack.b, tb, "d", room);
+                Backends backends = Backends.connect(EdgeStack.config(Map.of()))) {
+            // what a gateway leaves behind when it dies: alice's presence, expiring in 1.5 s,
+            // and nobody left to close her socket and say she went offline
+            new PresenceService(backends.redis, 1_500, signal -> {})
+                    .set(alice, PresenceService.ONLINE, System.currentTimeMillis());
+
+            JsonNode offline = b.await(f -> presenceOf(f, alice, "offline"), WAIT);
+
+            assertThat(offline.path("last_seen").asLong()).isPositive();
+            assertThat(b.drain("presence", Duration.ofSeconds(2)))
+                    .as("announced by one gateway only")
+                    .noneMatch(f -> presenceOf(f, alice, "offline"));
         }
     }
 
