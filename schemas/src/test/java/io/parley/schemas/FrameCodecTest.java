@@ -218,4 +218,17 @@ class FrameCodecTest {
         assertThat(Json.read(encoded.toString(), ServerFrame.Message.class))
                 .isEqualTo(ServerFrame.Message.of(m));
     }
+
+    @Test
+    void shouldTellAnUnknownTypeFromAMalformedFrame() {
+        FrameCodec.Parsed unknown = CODEC.parse("{\"type\":\"dance\",\"ref\":\"r1\"}");
+        FrameCodec.Parsed broken = CODEC.parse("{not json");
+        FrameCodec.Parsed invalid = CODEC.parse("{\"type\":\"join\"}");
+
+        assertThat(unknown.error().code()).isEqualTo("bad_request");
+        assertThat(unknown.error().ref()).isEqualTo("r1");
+        assertThat(unknown.malformed()).isFalse();
+        assertThat(broken.malformed()).isTrue();
+        assertThat(invalid.malformed()).isTrue();
+    }
 }

@@ -80,7 +80,9 @@ public final class CommandHandler {
         FrameCodec.Parsed parsed = codec.parse(text);
         if (parsed.error() != null) {
             c.emit(parsed.error(), false);
-            badFrame(c);
+            if (parsed.malformed()) {
+                badFrame(c);
+            }
             return;
         }
         ClientCommand command = parsed.command();

@@ -73,6 +73,26 @@ class BadInputIT {
         }
     }
 
+    @Test
+    void shouldAnswerUnknownFrameTypesWithErrorsAndStayConnected() throws Exception {
+        String token = stack.apiA.devToken(stack.user("newer"));
+        try (WsClient c = stack.connect(stack.a, token, "d")) {
+            // a newer client's frame types, well past the malformed-frame limit
+            for (int i = 0; i < 40; i++) {
+                c.send("{\"type\":\"hologram\",\"ref\":\"h" + i + "\"}");
+            }
+            c.send("{\"type\":\"ping\",\"ref\":\"after\"}");
+            JsonNode pong = c.awaitType("pong", WAIT);
+            List<JsonNode> errors = c.drain("error", Duration.ofMillis(300));
+
+            assertThat(pong.path("ref").asText()).isEqualTo("after");
+            assertThat(errors)
+                    .hasSize(40)
+                    .allMatch(e -> "bad_request".equals(e.path("code").asText()));
+            assertThat(c.isOpen()).isTrue();
+        }
+    }
+
     private static String b64(String s) {
         return Base64.getUrlEncoder()
                 .withoutPadding()

@@ -25,13 +25,25 @@ public final class FrameCodec {
     }
 
     /** The outcome of parsing one frame: exactly one of command and error is set. */
-    public record Parsed(ClientCommand command, ServerFrame.Error error) {
+    /**
+     * A command, or the error frame for a frame that is not one. {@code malformed} tells a broken
+     * frame from a well-formed one of an unknown type, which PROTOCOL.md says is an error frame and
+     * not a reason to disconnect (a newer client may send types this server does not know).
+     */
+    public record Parsed(ClientCommand command, ServerFrame.Error error, boolean malformed) {
         static Parsed ok(ClientCommand command) {
-            return new Parsed(command, null);
+            return new Parsed(command, null, false);
         }
 
         static Parsed fail(ErrorCode code, String message, String ref) {
-            return new Parsed(null, ServerFrame.Error.of(code, message, ref));
+            return new Parsed(null, ServerFrame.Error.of(code, message, ref), true);
+        }
+    }
+
+    /** A well-formed frame whose type this server does not know. */
+    private static final class UnknownType extends ProtocolException {
+        UnknownType(String message) {
+            super(ErrorCode.BAD_REQUEST, message);
         }
     }
 
@@ -65,7 +77,7 @@ public final class FrameCodec {
         try {
             return Parsed.ok(command(new Fields(root), ref));
         } catch (ProtocolException e) {
-            return new Parsed(null, e.toFrame(ref));
+            return new Parsed(null, e.toFrame(ref), !(e instanceof UnknownType));
         }
     }
 
@@ -85,7 +97,7 @@ public final class FrameCodec {
             case "resume" -> resume(f, ref);
             case "presence" -> presence(f, ref);
             case "ping" -> new ClientCommand.Ping(ref);
-            default -> throw bad("unknown type '" + abbreviate(type) + "'");
+            default -> throw new UnknownType("unknown type '" + abbreviate(type) + "'");
         };
     }
 
