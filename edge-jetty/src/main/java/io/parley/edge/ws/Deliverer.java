@@ -63,12 +63,10 @@ public final class Deliverer {
      * A tick for the room's members. Read receipts follow the read-receipts setting both ways, as
      * users know it from other messengers: a per-peer read tick is not shown when the peer turned
      * them off, nor are read ticks (per peer or group counts) shown to a user who turned them off.
-     * Group read counts leave out members who turned them off (the receipts job does that).
+     * Group read counts leave out members who turned them off (the receipts job does that). Like
+     * {@code sent}, ticks reach the sender's devices whether or not they joined the room.
      */
     public void receipt(Connection c, ReceiptUpdate u) {
-        if (!c.joined(u.roomId())) {
-            return;
-        }
         if (u.status() == ReceiptStatus.READ
                 && (!privacy.get(c.userId).readReceipts()
                         || (u.userId() != null && !privacy.get(u.userId()).readReceipts()))) {
