@@ -127,7 +127,6 @@ public final class CommandHandler {
             c.emit(new ServerFrame.Joined(j.roomId(), last, read, j.ref()), false);
             RoomStream stream = new RoomStream(j.roomId(), new SeqMerger(from, last), null);
             c.rooms.put(j.roomId(), stream);
-            catchUp.startIfNeeded(c, stream);
         }
         coverRegistrationRace(c, j.roomId());
     }
@@ -135,7 +134,8 @@ public final class CommandHandler {
     /**
      * A message routed after the room's last seq was read but before its stream was registered went
      * past this connection. FanOut raises the last seq before it routes, so reading it again now
-     * covers every such message: the stream treats them as a gap and fetches them.
+     * covers every such message: the stream treats them as a gap and fetches them. Starts the
+     * stream's catch-up (replay) too.
      */
     private void coverRegistrationRace(Connection c, String roomId) {
         long last = rooms.lastSeq(roomId);
@@ -169,7 +169,6 @@ public final class CommandHandler {
                                                 roomId, merger.delivered(), r.ref()),
                                         false);
                 c.rooms.put(roomId, stream);
-                catchUp.startIfNeeded(c, stream);
             }
             coverRegistrationRace(c, roomId);
         }
@@ -217,10 +216,6 @@ public final class CommandHandler {
      */
     void forgetRefilledBuckets(long now) {
         userBuckets.values().removeIf(b -> b.isFull(now));
-    }
-
-    int userBucketCount() {
-        return userBuckets.size();
     }
 
     /** Per-connection then per-user token buckets; repeated refusals disconnect (1008). */
