@@ -71,7 +71,50 @@ public final class ParleyHttp {
                         "/v1/rooms",
                         token,
                         Map.of("kind", kind, "name", name, "members", members));
-        return expect(201, r).get("room_id").asText();
+        // 201 created; 200 for a direct room that already existed
+        return expect(r.status() == 200 ? 200 : 201, r).get("room_id").asText();
+    }
+
+    /** {@code POST /v1/rooms/{id}/members}: the seq of the {@code member_added}. */
+    public long addMember(String token, String roomId, String userId, String role)
+            throws Exception {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("user_id", userId));
+        if (role != null) {
+            body.put("role", role);
+        }
+        return expect(200, call("POST", "/v1/rooms/" + roomId + "/members", token, body))
+                .get("seq")
+                .asLong();
+    }
+
+    /** {@code DELETE /v1/rooms/{id}/members/{user}}: the seq of the {@code member_removed}. */
+    public long removeMember(String token, String roomId, String userId) throws Exception {
+        return expect(
+                        200,
+                        call("DELETE", "/v1/rooms/" + roomId + "/members/" + userId, token, null))
+                .get("seq")
+                .asLong();
+    }
+
+    /** {@code PUT /v1/rooms/{id}/members/{user}}: the seq of the {@code role_changed}. */
+    public long changeRole(String token, String roomId, String userId, String role)
+            throws Exception {
+        return expect(
+                        200,
+                        call(
+                                "PUT",
+                                "/v1/rooms/" + roomId + "/members/" + userId,
+                                token,
+                                Map.of("role", role)))
+                .get("seq")
+                .asLong();
+    }
+
+    /** {@code PATCH /v1/rooms/{id}}: the seq of the {@code room_renamed}. */
+    public long rename(String token, String roomId, String name) throws Exception {
+        return expect(200, call("PATCH", "/v1/rooms/" + roomId, token, Map.of("name", name)))
+                .get("seq")
+                .asLong();
     }
 
     /** Creates a room named "it" (the integration tests' rooms). */

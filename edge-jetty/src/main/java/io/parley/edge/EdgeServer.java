@@ -2,6 +2,7 @@ package io.parley.edge;
 
 import io.parley.edge.auth.TokenService;
 import io.parley.edge.delivery.DeliveryListener;
+import io.parley.edge.delivery.PendingCalls;
 import io.parley.edge.delivery.Publisher;
 import io.parley.edge.http.HttpApi;
 import io.parley.edge.media.MediaService;
@@ -85,7 +86,15 @@ public final class EdgeServer implements AutoCloseable {
         healthExecutor = Executors.newCachedThreadPool();
         publisher = new Publisher(backends.pulsar, clock);
         TokenService tokens = new TokenService(config.jwtSecret(), config.jwtPublicKeyPem(), clock);
-        RoomService rooms = new RoomService(backends.cql, backends.redis);
+        PendingCalls pending = new PendingCalls();
+        RoomService rooms =
+                new RoomService(
+                        backends.cql,
+                        backends.redis,
+                        publisher,
+                        pending,
+                        config.gatewayId(),
+                        clock);
         MessageStore store = new MessageStore(backends.cql);
         SessionRegistry sessions =
                 new SessionRegistry(backends.redis, config.gatewayId(), config.sessionTtlMs());
@@ -138,6 +147,7 @@ public final class EdgeServer implements AutoCloseable {
                         connections,
                         new Deliverer(catchUp, privacy),
                         publisher,
+                        pending,
                         clock);
         gateway.scheduleHeartbeats(scheduler, config.sessionTtlMs());
         scheduler.scheduleWithFixedDelay(

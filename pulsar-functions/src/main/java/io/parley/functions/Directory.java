@@ -1,6 +1,8 @@
 package io.parley.functions;
 
 import io.parley.schemas.SessionEntry;
+import io.parley.schemas.events.RoomEvent;
+import io.parley.schemas.events.RoomInfo;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +15,14 @@ public interface Directory {
 
     /** Per user, device id -> route, for every user asked (absent or empty when none). */
     Map<String, Map<String, SessionEntry>> sessions(Collection<String> userIds);
+
+    /**
+     * Brings the live path's membership cache up to an event of the room's log ({@code
+     * members:<room>}, {@code urooms:<user>}, {@code roominfo:<room>}), before it is routed, so
+     * every gateway sees the change once its call has answered. Idempotent: a redelivered event
+     * leaves the same keys.
+     */
+    void apply(String roomId, RoomEvent event, RoomInfo room);
 
     /** Raises the room's last seq to {@code seq} if it is higher. */
     void raiseLastSeq(String roomId, long seq);

@@ -55,16 +55,20 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
         List<CompletableFuture<?>> sends = new ArrayList<>();
         if (topic.equals(Topics.MESSAGES.name())) {
             SequencedMessage message = Topics.MESSAGES.decode(input);
-            DeliveryPlan plan = router.forMessage(message.roomId(), message.seq(), now);
-            publish(message.roomId(), plan, r -> DeliveryEnvelope.of(r, message), sends);
-            for (String user : plan.offlineUsers()) {
-                if (!user.equals(message.senderId())) {
-                    sends.add(
-                            producers.send(
-                                    Topics.PUSH.name(),
-                                    user,
-                                    Topics.PUSH.encode(pushFor(message, user))));
+            if (message.isMessage()) {
+                DeliveryPlan plan = router.forMessage(message.roomId(), message.seq(), now);
+                publish(message.roomId(), plan, r -> DeliveryEnvelope.of(r, message), sends);
+                for (String user : plan.offlineUsers()) {
+                    if (!user.equals(message.senderId())) {
+                        sends.add(
+                                producers.send(
+                                        Topics.PUSH.name(),
+                                        user,
+                                        Topics.PUSH.encode(pushFor(message, user))));
+                    }
                 }
+            } else {
+                routeEvent(message, now, sends);
             }
         } else if (topic.equals(Topics.SIGNALS.name())) {
             Signal signal = Topics.SIGNALS.decode(input);
@@ -85,6 +89,27 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
             context.getLogger().warn("input from unexpected topic {} ignored", topic);
         }
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * An event: the membership cache first (so the change is visible everywhere once its caller
+     * hears of it), then every member and the users it names; the gateway that published the
+     * command always gets it, even with no recipient there, for an HTTP call waiting on it. Events
+     * are never pushed.
+     */
+    private void routeEvent(SequencedMessage entry, long now, List<CompletableFuture<?>> sends) {
+        directory.apply(entry.roomId(), entry.event(), entry.room());
+        DeliveryPlan plan =
+                router.forEntry(entry.roomId(), entry.seq(), entry.event().namedUsers(), now);
+        Map<String, List<DeviceRef>> byGateway = new java.util.TreeMap<>(plan.byGateway());
+        if (entry.gatewayId() != null && Topics.ID.matcher(entry.gatewayId()).matches()) {
+            byGateway.putIfAbsent(entry.gatewayId(), List.of());
+        }
+        publish(
+                entry.roomId(),
+                new DeliveryPlan(byGateway, plan.offlineUsers()),
+                r -> DeliveryEnvelope.of(r, entry),
+                sends);
     }
 
     private void publish(

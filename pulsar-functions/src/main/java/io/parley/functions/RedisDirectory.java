@@ -2,6 +2,8 @@ package io.parley.functions;
 
 import io.parley.schemas.RedisKeys;
 import io.parley.schemas.SessionEntry;
+import io.parley.schemas.events.RoomEvent;
+import io.parley.schemas.events.RoomInfo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,6 +50,35 @@ public final class RedisDirectory implements Directory, AutoCloseable {
                     out.put(user, devices);
                 });
         return out;
+    }
+
+    @Override
+    public void apply(String roomId, RoomEvent event, RoomInfo room) {
+        try (Pipeline pipeline = redis.pipelined()) {
+            switch (event.kind()) {
+                case RoomEvent.ROOM_CREATED, RoomEvent.MEMBER_ADDED -> {
+                    for (String user : event.namedUsers()) {
+                        pipeline.sadd(RedisKeys.members(roomId), user);
+                        pipeline.sadd(RedisKeys.userRooms(user), roomId);
+                    }
+                }
+                case RoomEvent.MEMBER_REMOVED -> {
+                    pipeline.srem(RedisKeys.members(roomId), event.userId());
+                    pipeline.srem(RedisKeys.userRooms(event.userId()), roomId);
+                }
+                default -> {}
+            }
+            if (room != null) {
+                Map<String, String> info = new HashMap<>();
+                info.put("kind", room.kind());
+                info.put("encrypted", Boolean.toString(room.encrypted()));
+                if (room.name() != null) {
+                    info.put("name", room.name());
+                }
+                pipeline.hset(RedisKeys.roomInfo(roomId), info);
+            }
+            pipeline.sync();
+        }
     }
 
     @Override

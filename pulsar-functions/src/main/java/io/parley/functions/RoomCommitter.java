@@ -66,13 +66,22 @@ final class RoomCommitter implements AutoCloseable {
      */
     CompletableFuture<Void> commit(
             String roomKey, Supplier<String> record, String clientKey, String clientRecord) {
+        return commit(roomKey, record, Map.of(clientKey, clientRecord));
+    }
+
+    /**
+     * Queues the room's newest record and side records (client ids, message facts) written after
+     * it; a later side record of the same key replaces an earlier one not yet written.
+     */
+    CompletableFuture<Void> commit(
+            String roomKey, Supplier<String> record, Map<String, String> sideRecords) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Batch batch;
         synchronized (this) {
             Slot slot = slots.computeIfAbsent(roomKey, k -> new Slot());
             slot.record = record;
-            slot.clients.put(clientKey, clientRecord);
-            unwrittenClients.put(clientKey, clientRecord);
+            slot.clients.putAll(sideRecords);
+            unwrittenClients.putAll(sideRecords);
             slot.waiters.add(done);
             batch = take(roomKey, slot);
         }
@@ -151,7 +160,8 @@ final class RoomCommitter implements AutoCloseable {
     private void finish(Batch batch) {
         Batch next;
         synchronized (this) {
-            batch.clients().keySet().forEach(unwrittenClients::remove);
+            // a newer value of the same key queued meanwhile stays until its own write
+            batch.clients().forEach(unwrittenClients::remove);
             Slot slot = slots.get(batch.roomKey());
             slot.writing = false;
             next = take(batch.roomKey(), slot);

@@ -1,6 +1,7 @@
 package io.parley.functions;
 
 import io.parley.schemas.Json;
+import io.parley.schemas.events.CommandOutcome;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.SequencedMessage;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,13 @@ import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
- * Gives each send of a room its place in the room: {@code seq(room) = last_seq(room) + 1}, dense
- * from 1, and {@code (room, sender, client_msg_id) -> (seq, msg_id, ts)} a function.
+ * Gives each command of a room its place in the room's log: {@code seq(room) = last_seq(room) + 1},
+ * dense from 1 over messages and events, and {@code (room, actor, client_msg_id) -> (seq, id, ts)}
+ * a function. A command first passes the room's rules ({@link RoomRules}) against the room's state
+ * as of its log, which the room record carries; a rejected one takes no seq.
+ *
+ * <p>Facts about each message (its sender, whether it is deleted) are side records {@code
+ * f.<room>.<seq>} written with the client-id records, after the room record.
  *
  * <p>The room record {@code r.<room> = {last_seq, recent}} is the commit point: one single-key
  * write that carries the new seq together with the last {@value #RECENT} sends' ids. A client-id
@@ -55,18 +61,57 @@ public final class RoomSequencer {
         this.cachedRooms = cachedRooms;
     }
 
-    /** One sequenced send, as remembered for retries. */
-    public record Entry(String senderId, String clientMsgId, long seq, String msgId, long ts) {}
+    /**
+     * One sequenced command, as remembered for retries: a message, or an event command with the
+     * entries it appended ({@code events}, one or two: a leave may promote a successor).
+     *
+     * @param deletes the target seq of a deletion, so a fact not yet durable is still seen deleted
+     */
+    public record Entry(
+            String senderId,
+            String clientMsgId,
+            long seq,
+            String msgId,
+            long ts,
+            Long deletes,
+            List<SequencedMessage> events) {
+        public Entry(String senderId, String clientMsgId, long seq, String msgId, long ts) {
+            this(senderId, clientMsgId, seq, msgId, ts, null, null);
+        }
 
-    /** The room's committed position and its most recent sends, oldest first. */
-    public record RoomRecord(long lastSeq, List<Entry> recent) {
-        public RoomRecord {
-            recent = recent == null ? List.of() : recent;
+        boolean isMessage() {
+            return events == null;
         }
     }
 
-    /** A sequenced message and the future of its state writes (publish only after it). */
-    public record Sequenced(SequencedMessage message, CompletableFuture<Void> durable) {}
+    /**
+     * The room's committed position, its most recent commands (oldest first) and its state as of
+     * its log (null until {@code room_created}).
+     */
+    public record RoomRecord(long lastSeq, List<Entry> recent, RoomState state) {
+        public RoomRecord {
+            recent = recent == null ? List.of() : recent;
+        }
+
+        public RoomRecord(long lastSeq, List<Entry> recent) {
+            this(lastSeq, recent, null);
+        }
+    }
+
+    /**
+     * A sequenced command: the entries to publish in order (empty when rejected or already in the
+     * log, then {@code outcome} says so), and the future of its state writes (publish only after
+     * it).
+     */
+    public record Sequenced(
+            List<SequencedMessage> entries,
+            CommandOutcome outcome,
+            CompletableFuture<Void> durable) {
+        /** The single entry of a message send. */
+        public SequencedMessage message() {
+            return entries.get(0);
+        }
+    }
 
     public Sequenced sequence(String roomId, SendCommand send) {
         RoomRecord room = roomRecord(roomId);
@@ -74,37 +119,156 @@ public final class RoomSequencer {
         for (Entry e : room.recent()) {
             if (e.senderId().equals(send.senderId())
                     && e.clientMsgId().equals(send.clientMsgId())) {
-                return new Sequenced(message(roomId, e, send), committer.flushed(roomKey));
+                return retried(roomId, e, send, committer.flushed(roomKey));
             }
         }
         String clientKey = clientKey(roomId, send.senderId(), send.clientMsgId());
         String seen = committer.unwrittenClient(clientKey);
         if (seen != null) {
-            Entry e = Json.read(seen, Entry.class);
-            return new Sequenced(message(roomId, e, send), committer.flushed(roomKey));
+            return retried(roomId, Json.read(seen, Entry.class), send, committer.flushed(roomKey));
         }
         seen = state.get(clientKey);
         if (seen != null) {
-            Entry e = Json.read(seen, Entry.class);
-            return new Sequenced(message(roomId, e, send), CompletableFuture.completedFuture(null));
+            return retried(
+                    roomId,
+                    Json.read(seen, Entry.class),
+                    send,
+                    CompletableFuture.completedFuture(null));
         }
+        RoomRules.Decision decision =
+                RoomRules.decide(
+                        room.state(), room.lastSeq(), send, seq -> fact(roomId, room, seq));
+        if (decision instanceof RoomRules.Reject r) {
+            return new Sequenced(
+                    List.of(),
+                    CommandOutcome.rejected(send, r.code().wire(), r.message()),
+                    committer.flushed(roomKey));
+        }
+        if (decision instanceof RoomRules.Existing x) {
+            return new Sequenced(
+                    List.of(), CommandOutcome.existing(send, x.seq()), committer.flushed(roomKey));
+        }
+        RoomRules.Append append = (RoomRules.Append) decision;
+        long ts = clock.getAsLong();
+        List<SequencedMessage> entries = new ArrayList<>();
+        long seq = room.lastSeq();
+        for (RoomRules.Planned planned : append.entries()) {
+            seq++;
+            entries.add(entryOf(roomId, seq, planned, send, append.next(), ts));
+        }
+        boolean message = append.entries().get(0).event() == null;
+        SequencedMessage first = entries.get(0);
         Entry entry =
                 new Entry(
                         send.senderId(),
                         send.clientMsgId(),
-                        room.lastSeq() + 1,
-                        UUID.randomUUID().toString(),
-                        clock.getAsLong());
+                        first.seq(),
+                        first.msgId(),
+                        ts,
+                        append.deletes(),
+                        message ? null : List.copyOf(entries));
         List<Entry> recent = new ArrayList<>(room.recent());
         recent.add(entry);
         if (recent.size() > RECENT) {
             recent.subList(0, recent.size() - RECENT).clear();
         }
-        RoomRecord next = new RoomRecord(entry.seq(), List.copyOf(recent));
+        RoomRecord next = new RoomRecord(seq, List.copyOf(recent), append.next());
         rooms.put(roomId, next);
-        CompletableFuture<Void> durable =
-                committer.commit(roomKey, () -> Json.write(next), clientKey, Json.write(entry));
-        return new Sequenced(message(roomId, entry, send), durable);
+        Map<String, String> side = new LinkedHashMap<>();
+        side.put(clientKey, Json.write(entry));
+        if (message) {
+            side.put(
+                    factKey(roomId, first.seq()),
+                    Json.write(new RoomRules.Fact(send.senderId(), false)));
+        }
+        if (append.deletes() != null) {
+            RoomRules.Fact target = fact(roomId, room, append.deletes());
+            side.put(
+                    factKey(roomId, append.deletes()),
+                    Json.write(new RoomRules.Fact(target.senderId(), true)));
+        }
+        CompletableFuture<Void> durable = committer.commit(roomKey, () -> Json.write(next), side);
+        return new Sequenced(List.copyOf(entries), null, durable);
+    }
+
+    /**
+     * What the room knows of the message at {@code seq}: the durable room record's window first
+     * (its facts may still be in flight), then facts queued but not yet written, then the store. A
+     * deletion in the window marks its target deleted even when the target's fact is older.
+     */
+    private RoomRules.Fact fact(String roomId, RoomRecord room, long seq) {
+        RoomRules.Fact found = null;
+        boolean deleted = false;
+        for (Entry e : room.recent()) {
+            if (e.seq() == seq && e.isMessage()) {
+                found = new RoomRules.Fact(e.senderId(), false);
+            }
+            if (e.deletes() != null && e.deletes() == seq) {
+                deleted = true;
+            }
+        }
+        if (found == null) {
+            String key = factKey(roomId, seq);
+            String raw = committer.unwrittenClient(key);
+            if (raw == null) {
+                raw = state.get(key);
+            }
+            found = raw == null ? null : Json.read(raw, RoomRules.Fact.class);
+        }
+        if (found == null) {
+            return null;
+        }
+        return deleted ? new RoomRules.Fact(found.senderId(), true) : found;
+    }
+
+    private static SequencedMessage entryOf(
+            String roomId,
+            long seq,
+            RoomRules.Planned planned,
+            SendCommand send,
+            RoomState next,
+            long ts) {
+        String id = UUID.randomUUID().toString();
+        if (planned.event() == null) {
+            return message(
+                    roomId, new Entry(send.senderId(), send.clientMsgId(), seq, id, ts), send);
+        }
+        boolean byActor = planned.actor().equals(send.senderId());
+        return new SequencedMessage(
+                roomId,
+                seq,
+                id,
+                planned.actor(),
+                byActor ? send.senderDeviceId() : null,
+                send.gatewayId(),
+                byActor ? send.clientMsgId() : null,
+                null,
+                null,
+                null,
+                ts,
+                send.clientTs(),
+                send.edgeTs(),
+                planned.event(),
+                planned.event().changesRoomList() ? next.info() : null);
+    }
+
+    /**
+     * A retry gets what the first attempt appended, routed back to the device and gateway that
+     * retried, so that one gets its {@code sent} (or its HTTP answer).
+     */
+    private static Sequenced retried(
+            String roomId, Entry e, SendCommand send, CompletableFuture<Void> durable) {
+        if (e.isMessage()) {
+            return new Sequenced(List.of(message(roomId, e, send)), null, durable);
+        }
+        List<SequencedMessage> again = new ArrayList<>();
+        for (SequencedMessage m : e.events()) {
+            again.add(
+                    m.clientMsgId() != null
+                            ? m.routedTo(send.senderDeviceId(), send.gatewayId())
+                            : m);
+        }
+        return new Sequenced(List.copyOf(again), null, durable);
     }
 
     /** Stops the writes still retrying; what they carried is not published. */
@@ -119,7 +283,7 @@ public final class RoomSequencer {
         }
         String raw = state.get(roomKey(roomId));
         RoomRecord loaded =
-                raw == null ? new RoomRecord(0, List.of()) : Json.read(raw, RoomRecord.class);
+                raw == null ? new RoomRecord(0, List.of(), null) : Json.read(raw, RoomRecord.class);
         rooms.put(roomId, loaded);
         evictSettledRooms();
         return loaded;
@@ -161,6 +325,11 @@ public final class RoomSequencer {
                 e.ts(),
                 send.clientTs(),
                 send.edgeTs());
+    }
+
+    /** The fact of the message at a seq: {@code f.<room>.<seq> = {sender_id, deleted}}. */
+    static String factKey(String roomId, long seq) {
+        return "f." + roomId + "." + seq;
     }
 
     static String roomKey(String roomId) {

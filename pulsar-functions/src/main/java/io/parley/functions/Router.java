@@ -34,6 +34,16 @@ public final class Router {
         return plan(directory.raiseLastSeqAndGetMembers(roomId, seq), now);
     }
 
+    /**
+     * An entry of the log: every member's devices (raising the room's last seq in the same round
+     * trip), plus the devices of {@code alsoUsers} (a removed member gets their own removal).
+     */
+    public DeliveryPlan forEntry(String roomId, long seq, Collection<String> alsoUsers, long now) {
+        Set<String> users = new TreeSet<>(directory.raiseLastSeqAndGetMembers(roomId, seq));
+        users.addAll(alsoUsers);
+        return plan(users, now);
+    }
+
     /** Every member but {@code except}. */
     public DeliveryPlan forRoomExcept(String roomId, String except, long now) {
         Set<String> users = new TreeSet<>(directory.members(roomId));

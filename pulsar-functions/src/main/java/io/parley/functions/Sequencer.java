@@ -1,9 +1,14 @@
 package io.parley.functions;
 
+import io.parley.schemas.events.CommandOutcome;
+import io.parley.schemas.events.DeliveryEnvelope;
+import io.parley.schemas.events.DeviceRef;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,10 +80,38 @@ public class Sequencer implements Function<String, CompletableFuture<Void>> {
             return producers.send(Topics.DEAD_LETTERS.name(), roomId, input).thenRun(() -> {});
         }
         RoomSequencer.Sequenced sequenced = sequencer.sequence(roomId, send);
-        String encoded = Topics.MESSAGES.encode(sequenced.message());
+        if (sequenced.outcome() != null) {
+            return sequenced.durable().thenCompose(durable -> answer(sequenced.outcome(), send));
+        }
+        List<String> encoded = sequenced.entries().stream().map(Topics.MESSAGES::encode).toList();
         return sequenced
                 .durable()
-                .thenCompose(durable -> producers.send(Topics.MESSAGES.name(), roomId, encoded))
+                .thenCompose(
+                        durable -> {
+                            // one producer, keyed by room: the entries land in this order
+                            List<CompletableFuture<?>> sends = new ArrayList<>();
+                            for (String entry : encoded) {
+                                sends.add(producers.send(Topics.MESSAGES.name(), roomId, entry));
+                            }
+                            return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+                        });
+    }
+
+    /**
+     * Routes a rejection (or an "already in the log") back to the gateway that published the
+     * command, for the device that sent it or the HTTP call waiting there.
+     */
+    private CompletableFuture<Void> answer(CommandOutcome outcome, SendCommand send) {
+        if (send.gatewayId() == null || !Topics.ID.matcher(send.gatewayId()).matches()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<DeviceRef> to =
+                send.senderDeviceId() == null
+                        ? List.of()
+                        : List.of(new DeviceRef(send.senderId(), send.senderDeviceId()));
+        var topic = Topics.delivery(send.gatewayId());
+        return producers
+                .send(topic.name(), send.roomId(), topic.encode(DeliveryEnvelope.of(to, outcome)))
                 .thenRun(() -> {});
     }
 

@@ -2,6 +2,8 @@ package io.parley.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.schemas.Json;
+import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.SequencedMessage;
 import java.util.ArrayDeque;
@@ -15,6 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RoomSequencerTest {
+    static final RoomState OPEN_GROUP =
+            new RoomState(
+                    "group",
+                    "g",
+                    false,
+                    false,
+                    Map.of(
+                            "alice", new RoomState.MemberState("admin", 1),
+                            "bob", new RoomState.MemberState("member", 1),
+                            "carol", new RoomState.MemberState("member", 1)));
+
     private final AtomicLong clock = new AtomicLong(1_000);
 
     /** A store in memory that counts the writes of each key and can fail the next ones. */
@@ -23,9 +36,20 @@ class RoomSequencerTest {
         final Map<String, Integer> writes = new HashMap<>();
         int failNext;
 
+        /**
+         * Fixture: every room these tests send to already exists, an open group of alice, bob and
+         * carol, as if its log held nothing but that (seq numbering of messages starts at 1). The
+         * events tests below create their rooms with a real {@code room_created}.
+         */
+        boolean roomsExist = true;
+
         @Override
         public synchronized String get(String key) {
-            return durable.get(key);
+            String value = durable.get(key);
+            if (value == null && roomsExist && key.startsWith("r.")) {
+                return Json.write(new RoomSequencer.RoomRecord(0, List.of(), OPEN_GROUP));
+            }
+            return value;
         }
 
         @Override
@@ -254,5 +278,118 @@ class RoomSequencerTest {
 
         assertThat(again.message().seq()).isEqualTo(2);
         assertThat(s.cachedRoomCount()).isLessThanOrEqualTo(3);
+    }
+
+    private RoomSequencer.Sequenced command(
+            RoomSequencer s, String actor, String cmid, RoomEvent e) {
+        RoomSequencer.Sequenced r =
+                s.sequence("g1", SendCommand.event("g1", actor, null, "gw1", cmid, e, 5));
+        steps.runAll();
+        return r;
+    }
+
+    private SequencedMessage say(RoomSequencer s, String sender, String cmid) {
+        RoomSequencer.Sequenced r =
+                s.sequence(
+                        "g1",
+                        new SendCommand("g1", sender, "d1", "gw1", cmid, "hi", null, null, 1, 2));
+        steps.runAll();
+        return r.message();
+    }
+
+    private RoomSequencer createdGroup() {
+        store.roomsExist = false;
+        RoomSequencer s = sequencer();
+        RoomSequencer.Sequenced created =
+                command(
+                        s,
+                        "alice",
+                        "create",
+                        RoomEvent.created(
+                                "group",
+                                "team",
+                                false,
+                                List.of(
+                                        new RoomEvent.Member("alice", "admin"),
+                                        new RoomEvent.Member("bob", "member"),
+                                        new RoomEvent.Member("carol", "member"))));
+        assertThat(created.message().seq()).isEqualTo(1);
+        assertThat(created.message().room().name()).isEqualTo("team");
+        return s;
+    }
+
+    @Test
+    void shouldRejectASendToARoomNobodyCreatedWithoutTakingASeq() {
+        store.roomsExist = false;
+        RoomSequencer s = sequencer();
+
+        RoomSequencer.Sequenced r = s.sequence("nope", send("alice", "a"));
+
+        assertThat(r.entries()).isEmpty();
+        assertThat(r.outcome().code()).isEqualTo("forbidden");
+        assertThat(r.outcome().deviceId()).isEqualTo("d1");
+        assertThat(s.roomRecord("nope").lastSeq()).isZero();
+    }
+
+    @Test
+    void shouldAppendBothTheLeaveAndThePromotionAndReEmitBothOnARetryAfterARestart() {
+        RoomSequencer s = createdGroup();
+
+        RoomSequencer.Sequenced leave =
+                command(s, "alice", "bye", RoomEvent.memberRemoved("alice"));
+
+        assertThat(leave.entries()).extracting(SequencedMessage::seq).containsExactly(2L, 3L);
+        assertThat(leave.entries().get(1).senderId()).isEqualTo(RoomEvent.SERVER_ACTOR);
+        assertThat(leave.entries().get(1).event().userId()).isEqualTo("bob");
+        RoomSequencer restarted = sequencer();
+        RoomSequencer.Sequenced retry =
+                command(restarted, "alice", "bye", RoomEvent.memberRemoved("alice"));
+        assertThat(retry.entries()).isEqualTo(leave.entries());
+        assertThat(restarted.roomRecord("g1").lastSeq()).isEqualTo(3);
+        assertThat(restarted.roomRecord("g1").state().isAdmin("bob")).isTrue();
+    }
+
+    @Test
+    void shouldKnowAMessagesSenderAndDeletionAcrossARestartAndBeyondTheWindow() {
+        RoomSequencer s = createdGroup();
+        SequencedMessage bobs = say(s, "bob", "m");
+        for (int i = 0; i < RoomSequencer.RECENT + 2; i++) {
+            say(s, "carol", "filler" + i);
+        }
+
+        RoomSequencer restarted = sequencer();
+        assertThat(
+                        command(restarted, "carol", "e1", RoomEvent.edited(bobs.seq(), "x"))
+                                .outcome()
+                                .code())
+                .isEqualTo("forbidden");
+        assertThat(command(restarted, "bob", "e2", RoomEvent.edited(bobs.seq(), "x")).entries())
+                .hasSize(1);
+        assertThat(command(restarted, "alice", "d1", RoomEvent.deleted(bobs.seq())).entries())
+                .hasSize(1);
+        assertThat(
+                        command(sequencer(), "bob", "e3", RoomEvent.edited(bobs.seq(), "y"))
+                                .outcome()
+                                .code())
+                .isEqualTo("not_found");
+        assertThat(command(sequencer(), "bob", "e4", RoomEvent.edited(1, "y")).outcome().code())
+                .isEqualTo("not_found");
+    }
+
+    @Test
+    void shouldSeeADeletionStillInItsWriteBeforeTheTargetsFactIsRewritten() {
+        RoomSequencer s = createdGroup();
+        SequencedMessage m = say(s, "bob", "m");
+
+        s.sequence(
+                "g1",
+                SendCommand.event("g1", "bob", null, "gw1", "del", RoomEvent.deleted(m.seq()), 5));
+        RoomSequencer.Sequenced edit =
+                s.sequence(
+                        "g1",
+                        SendCommand.event(
+                                "g1", "bob", null, "gw1", "ed", RoomEvent.edited(m.seq(), "x"), 5));
+
+        assertThat(edit.outcome().code()).isEqualTo("not_found");
     }
 }

@@ -39,6 +39,12 @@ class RouterTest {
                         }
 
                         @Override
+                        public void apply(
+                                String roomId,
+                                io.parley.schemas.events.RoomEvent event,
+                                io.parley.schemas.events.RoomInfo room) {}
+
+                        @Override
                         public void raiseLastSeq(String roomId, long seq) {
                             lastSeq.merge(roomId, seq, Math::max);
                         }
@@ -95,5 +101,17 @@ class RouterTest {
                 .containsOnlyKeys("gw1", "gw2")
                 .containsEntry("gw1", List.of(new DeviceRef("bob", "d")))
                 .containsEntry("gw2", List.of(new DeviceRef("dave", "d")));
+    }
+
+    @Test
+    void shouldRouteAnEntryToTheMembersAndTheUsersItNames() {
+        members.put("r", Set.of("alice"));
+        sessions.put("alice", Map.of("phone", new SessionEntry("gw1", NOW + 1)));
+        sessions.put("bob", Map.of("web", new SessionEntry("gw2", NOW + 1)));
+
+        DeliveryPlan plan = router.forEntry("r", 7, Set.of("bob"), NOW);
+
+        assertThat(plan.byGateway().keySet()).containsExactly("gw1", "gw2");
+        assertThat(lastSeq.get("r")).isEqualTo(7);
     }
 }

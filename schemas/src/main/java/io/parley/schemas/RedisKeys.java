@@ -4,8 +4,11 @@ package io.parley.schemas;
  * The Redis keys shared by the edge (writer) and the FanOut function (reader). Like topic names,
  * they are spelled only here.
  *
+ * <p>Membership keys are projections of the room logs: FanOut applies each event before routing it,
+ * and a replay rebuilds them the same way.
+ *
  * <ul>
- *   <li>{@code members:<room>} set of user ids (write-through cache of Cassandra room_members)
+ *   <li>{@code members:<room>} set of user ids
  *   <li>{@code urooms:<user>} set of room ids (cache of user_rooms)
  *   <li>{@code sessions:<user>} hash device_id -> {@link SessionEntry} ({@code gateway|expiry})
  *   <li>{@code presence:<user>} status with a TTL; absent means offline
@@ -13,6 +16,7 @@ package io.parley.schemas;
  *   <li>{@code presence-deadlines} sorted set user -> epoch ms when its presence key expires, so a
  *       gateway can announce offline a user whose gateway died without closing its sockets
  *   <li>{@code lastseq:<room>} the room's newest sequenced seq (only ever raised)
+ *   <li>{@code roominfo:<room>} hash kind, name, encrypted (live path's view of the room)
  *   <li>{@code privacy:<user>} hash of privacy settings
  * </ul>
  */
@@ -45,6 +49,10 @@ public final class RedisKeys {
 
     public static String lastSeq(String roomId) {
         return "lastseq:" + roomId;
+    }
+
+    public static String roomInfo(String roomId) {
+        return "roominfo:" + roomId;
     }
 
     public static String privacy(String userId) {

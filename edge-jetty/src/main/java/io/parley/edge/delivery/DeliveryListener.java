@@ -36,6 +36,7 @@ public final class DeliveryListener implements AutoCloseable {
             ConnectionRegistry connections,
             Deliverer deliverer,
             Publisher publisher,
+            PendingCalls pending,
             Clock clock)
             throws PulsarClientException {
         Topic<DeliveryEnvelope> topic = Topics.delivery(gatewayId);
@@ -55,6 +56,7 @@ public final class DeliveryListener implements AutoCloseable {
                                                 connections,
                                                 deliverer,
                                                 publisher,
+                                                pending,
                                                 gatewayId,
                                                 clock);
                                     } catch (RuntimeException e) {
@@ -70,8 +72,16 @@ public final class DeliveryListener implements AutoCloseable {
             ConnectionRegistry connections,
             Deliverer deliverer,
             Publisher publisher,
+            PendingCalls pending,
             String gatewayId,
             Clock clock) {
+        if (envelope.message() != null && !envelope.message().isMessage()) {
+            // FanOut has applied the event to the live path: a call waiting here may answer
+            pending.entered(envelope.message());
+        }
+        if (envelope.outcome() != null && pending.answered(envelope.outcome())) {
+            return;
+        }
         int delivered = 0;
         int dropped = 0;
         int queued = 0;
@@ -90,10 +100,12 @@ public final class DeliveryListener implements AutoCloseable {
                 }
             } else if (envelope.receipt() != null) {
                 deliverer.receipt(c, envelope.receipt());
+            } else if (envelope.outcome() != null) {
+                deliverer.outcome(c, envelope.outcome());
             }
         }
         SequencedMessage m = envelope.message();
-        if (m != null && delivered > 0) {
+        if (m != null && m.isMessage() && delivered > 0) {
             publisher.stat(
                     new DeliveryStat(
                             m.roomId(),

@@ -13,6 +13,7 @@ import io.parley.edge.session.DeviceService;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.PrivacyService;
 import io.parley.schemas.frames.ErrorCode;
+import io.parley.schemas.frames.FrameCodec;
 import io.parley.schemas.frames.ProtocolException;
 import io.parley.schemas.topics.Topics;
 import java.util.ArrayList;
@@ -94,19 +95,45 @@ public final class HttpApi extends Handler.Wrapper {
             createRoom(x, user(x));
         } else if (x.path.equals("/v1/rooms") && m.equals("GET")) {
             x.json(200, s.rooms().roomsOf(user(x)));
+        } else if (p.length == 4 && p[2].equals("rooms") && m.equals("GET")) {
+            x.json(200, s.rooms().detail(user(x), roomId(p[3])));
+        } else if (p.length == 4 && p[2].equals("rooms") && m.equals("PATCH")) {
+            String caller = user(x);
+            JsonNode b = x.body();
+            change(x, s.rooms().rename(caller, roomId(p[3]), text(b, "name"), clientMsgId(b)));
         } else if (p.length == 5
                 && p[2].equals("rooms")
                 && p[4].equals("members")
                 && m.equals("POST")) {
             String caller = user(x);
-            s.rooms().addMember(caller, roomId(p[3]), text(x.body(), "user_id"));
-            x.noContent();
+            JsonNode b = x.body();
+            change(
+                    x,
+                    s.rooms()
+                            .addMember(
+                                    caller,
+                                    roomId(p[3]),
+                                    text(b, "user_id"),
+                                    optionalText(b, "role"),
+                                    clientMsgId(b)));
+        } else if (p.length == 6
+                && p[2].equals("rooms")
+                && p[4].equals("members")
+                && m.equals("PUT")) {
+            String caller = user(x);
+            JsonNode b = x.body();
+            change(
+                    x,
+                    s.rooms()
+                            .changeRole(
+                                    caller, roomId(p[3]), p[5], text(b, "role"), clientMsgId(b)));
         } else if (p.length == 6
                 && p[2].equals("rooms")
                 && p[4].equals("members")
                 && m.equals("DELETE")) {
-            s.rooms().removeMember(user(x), roomId(p[3]), p[5]);
-            x.noContent();
+            String caller = user(x);
+            String cmid = x.param("client_msg_id");
+            change(x, s.rooms().removeMember(caller, roomId(p[3]), p[5], cmid));
         } else if (x.path.equals("/v1/history") && m.equals("GET")) {
             String caller = user(x);
             x.json(
@@ -219,14 +246,38 @@ public final class HttpApi extends Handler.Wrapper {
             members.add(n.asText());
         }
         JsonNode name = b.get("name");
-        String roomId =
+        JsonNode encrypted = b.get("encrypted");
+        if (encrypted != null && !encrypted.isNull() && !encrypted.isBoolean()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "encrypted must be a boolean");
+        }
+        RoomService.Change created =
                 s.rooms()
                         .create(
                                 caller,
                                 text(b, "kind"),
-                                name == null || name.isNull() ? null : name.asText(),
-                                members);
-        x.json(201, Map.of("room_id", roomId));
+                                name == null || name.isNull() ? null : text(b, "name"),
+                                members,
+                                encrypted != null && encrypted.asBoolean(),
+                                clientMsgId(b));
+        x.json(
+                created.appended() ? 201 : 200,
+                Map.of("room_id", created.roomId(), "seq", created.seq()));
+    }
+
+    /** A membership call's answer: {@code 200 {room_id, seq}}. */
+    private static void change(HttpExchange x, RoomService.Change change) {
+        x.json(200, Map.of("room_id", change.roomId(), "seq", change.seq()));
+    }
+
+    /** The optional {@code client_msg_id} of a room change (1-64 chars, like a send's). */
+    private static String clientMsgId(JsonNode b) {
+        String id = optionalText(b, "client_msg_id");
+        if (id != null && (id.isEmpty() || id.length() > FrameCodec.MAX_CLIENT_MSG_ID_CHARS)) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_REQUEST,
+                    "client_msg_id must be 1-" + FrameCodec.MAX_CLIENT_MSG_ID_CHARS + " chars");
+        }
+        return id;
     }
 
     private void presence(HttpExchange x, String viewer, String subject) {

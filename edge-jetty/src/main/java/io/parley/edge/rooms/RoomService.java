@@ -1,183 +1,293 @@
 package io.parley.edge.rooms;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.edge.delivery.PendingCalls;
+import io.parley.edge.delivery.Publisher;
 import io.parley.schemas.RedisKeys;
+import io.parley.schemas.events.RoomEvent;
+import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.frames.ErrorCode;
 import io.parley.schemas.frames.ProtocolException;
 import io.parley.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Rooms and memberships. Cassandra ({@code rooms}, {@code room_members}, {@code user_rooms}) is the
- * source of truth; Redis sets {@code members:<room>} and {@code urooms:<user>} are a write-through
- * cache the FanOut function routes by, refilled from Cassandra on a miss.
+ * Rooms and memberships. Every change is a command to the room's log (PROTOCOL.md section 4): the
+ * Sequencer checks its rule against the room's state and appends the event, FanOut brings the live
+ * path's cache ({@code members:<room>}, {@code urooms:<user>}, {@code roominfo:<room>}) up to it
+ * and routes it here, and only then does the call answer, so once it has, every gateway sees the
+ * change. The edge writes no store: Cassandra's {@code rooms}, {@code room_members} and {@code
+ * user_rooms} are projections of the logs (the persistence job); the reads here use the live path's
+ * Redis keys first and those projections when a key is missing.
  *
- * <p>A direct room between two users is unique: its id is derived from the pair, so creating it
- * again returns the same room.
+ * <p>A direct room between two users is unique: its id is derived from the pair. A group created
+ * with a {@code client_msg_id} gets an id derived from (creator, client_msg_id), so a retry finds
+ * the same room.
  */
 public final class RoomService {
     public static final int MAX_GROUP_MEMBERS = 500;
     public static final int MAX_NAME_CHARS = 100;
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final CqlSession cql;
     private final JedisPooled redis;
-    private final PreparedStatement insertRoom;
+    private final Publisher publisher;
+    private final PendingCalls pending;
+    private final String gatewayId;
+    private final Clock clock;
     private final PreparedStatement selectRoom;
-    private final PreparedStatement insertMember;
-    private final PreparedStatement deleteMember;
-    private final PreparedStatement insertUserRoom;
-    private final PreparedStatement deleteUserRoom;
     private final PreparedStatement selectMembers;
+    private final PreparedStatement selectRole;
     private final PreparedStatement selectUserRooms;
     private final PreparedStatement selectCursor;
 
-    public RoomService(CqlSession cql, JedisPooled redis) {
+    public RoomService(
+            CqlSession cql,
+            JedisPooled redis,
+            Publisher publisher,
+            PendingCalls pending,
+            String gatewayId,
+            Clock clock) {
         this.cql = cql;
         this.redis = redis;
-        insertRoom =
+        this.publisher = publisher;
+        this.pending = pending;
+        this.gatewayId = gatewayId;
+        this.clock = clock;
+        selectRoom =
+                cql.prepare("SELECT kind, name, encrypted FROM parley.rooms WHERE room_id = ?");
+        selectMembers =
+                cql.prepare("SELECT user_id, role FROM parley.room_members WHERE room_id = ?");
+        selectRole =
                 cql.prepare(
-                        "INSERT INTO parley.rooms (room_id, kind, name, created_by, created_at)"
-                                + " VALUES (?, ?, ?, ?, ?)");
-        selectRoom = cql.prepare("SELECT kind, name FROM parley.rooms WHERE room_id = ?");
-        insertMember =
-                cql.prepare(
-                        "INSERT INTO parley.room_members (room_id, user_id, added_at)"
-                                + " VALUES (?, ?, ?)");
-        deleteMember =
-                cql.prepare("DELETE FROM parley.room_members WHERE room_id = ? AND user_id = ?");
-        insertUserRoom =
-                cql.prepare(
-                        "INSERT INTO parley.user_rooms (user_id, room_id, kind, name)"
-                                + " VALUES (?, ?, ?, ?)");
-        deleteUserRoom =
-                cql.prepare("DELETE FROM parley.user_rooms WHERE user_id = ? AND room_id = ?");
-        selectMembers = cql.prepare("SELECT user_id FROM parley.room_members WHERE room_id = ?");
-        selectUserRooms =
-                cql.prepare("SELECT room_id, kind, name FROM parley.user_rooms WHERE user_id = ?");
+                        "SELECT role FROM parley.room_members WHERE room_id = ? AND user_id = ?");
+        selectUserRooms = cql.prepare("SELECT room_id FROM parley.user_rooms WHERE user_id = ?");
         selectCursor =
                 cql.prepare(
                         "SELECT read_seq FROM parley.room_cursors WHERE room_id = ? AND user_id = ?");
     }
 
-    public record Room(String roomId, String kind, String name) {}
+    public record Room(String roomId, String kind, String name, boolean encrypted) {}
 
-    public String create(String creator, String kind, String name, List<String> members) {
+    /** The answer of a membership call: the room and the seq of its event. */
+    public record Change(String roomId, long seq, boolean appended) {}
+
+    /** One member and role, for {@code GET /v1/rooms/{id}}. */
+    public record MemberRole(String userId, String role) {}
+
+    /** {@code GET /v1/rooms/{id}}. */
+    public record RoomDetail(
+            String roomId,
+            String kind,
+            String name,
+            boolean encrypted,
+            long lastSeq,
+            List<MemberRole> members) {}
+
+    public Change create(
+            String creator,
+            String kind,
+            String name,
+            List<String> members,
+            boolean encrypted,
+            String clientMsgId) {
         Set<String> all = new LinkedHashSet<>();
         all.add(creator);
         for (String m : members == null ? List.<String>of() : members) {
             all.add(requireUserId(m));
         }
-        if (name != null && name.length() > MAX_NAME_CHARS) {
-            throw bad("name must be at most " + MAX_NAME_CHARS + " chars");
-        }
+        requireName(name, true);
         String roomId;
-        if ("direct".equals(kind)) {
+        List<RoomEvent.Member> initial = new ArrayList<>();
+        if (RoomEvent.DIRECT.equals(kind)) {
             if (all.size() != 2) {
                 throw bad("a direct room has exactly one other member");
             }
+            name = null; // a direct room is named after the peer by clients
             roomId = directRoomId(all);
-        } else if ("group".equals(kind)) {
+            all.forEach(u -> initial.add(new RoomEvent.Member(u, RoomEvent.MEMBER)));
+        } else if (RoomEvent.GROUP.equals(kind)) {
             if (all.size() > MAX_GROUP_MEMBERS) {
                 throw bad("a group has at most " + MAX_GROUP_MEMBERS + " members");
             }
-            roomId = "g" + UUID.randomUUID().toString().replace("-", "");
+            roomId =
+                    clientMsgId == null
+                            ? "g" + UUID.randomUUID().toString().replace("-", "")
+                            : "g" + digest(creator + "\n" + clientMsgId);
+            all.forEach(
+                    u ->
+                            initial.add(
+                                    new RoomEvent.Member(
+                                            u,
+                                            u.equals(creator)
+                                                    ? RoomEvent.ADMIN
+                                                    : RoomEvent.MEMBER)));
         } else {
             throw bad("kind must be 'direct' or 'group'");
         }
-        Instant now = Instant.now();
-        BatchStatement batch =
-                BatchStatement.newInstance(
-                        DefaultBatchType.LOGGED, insertRoom.bind(roomId, kind, name, creator, now));
-        List<com.datastax.oss.driver.api.core.cql.BatchableStatement<?>> rows = new ArrayList<>();
-        for (String user : all) {
-            rows.add(insertMember.bind(roomId, user, now));
-            rows.add(insertUserRoom.bind(user, roomId, kind, name));
+        return call(
+                roomId,
+                creator,
+                clientMsgId,
+                RoomEvent.created(kind, name, encrypted, List.copyOf(initial)));
+    }
+
+    public Change addMember(
+            String caller, String roomId, String userId, String role, String clientMsgId) {
+        requireMember(roomId, caller);
+        requireUserId(userId);
+        requireRole(role, true);
+        return call(roomId, caller, clientMsgId, RoomEvent.memberAdded(userId, role));
+    }
+
+    public Change removeMember(String caller, String roomId, String userId, String clientMsgId) {
+        requireMember(roomId, caller);
+        requireUserId(userId);
+        return call(roomId, caller, clientMsgId, RoomEvent.memberRemoved(userId));
+    }
+
+    public Change changeRole(
+            String caller, String roomId, String userId, String role, String clientMsgId) {
+        requireMember(roomId, caller);
+        requireUserId(userId);
+        requireRole(role, false);
+        return call(roomId, caller, clientMsgId, RoomEvent.roleChanged(userId, role));
+    }
+
+    public Change rename(String caller, String roomId, String name, String clientMsgId) {
+        requireMember(roomId, caller);
+        requireName(name, false);
+        return call(roomId, caller, clientMsgId, RoomEvent.renamed(name));
+    }
+
+    /**
+     * Publishes a room change and waits until its event is in the log and routed back here (or the
+     * Sequencer refused it). A call that times out may still land: a retry with the same {@code
+     * client_msg_id} answers with its seq.
+     */
+    private Change call(String roomId, String actor, String clientMsgId, RoomEvent event) {
+        String id = clientMsgId == null ? "h-" + UUID.randomUUID() : clientMsgId;
+        CompletableFuture<PendingCalls.Result> answer = pending.expect(roomId, actor, id);
+        try {
+            publisher
+                    .send(
+                            SendCommand.event(
+                                    roomId, actor, null, gatewayId, id, event, clock.millis()))
+                    .whenComplete(
+                            (ok, e) -> {
+                                if (e != null) {
+                                    answer.completeExceptionally(e);
+                                }
+                            });
+            PendingCalls.Result r = answer.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new Change(roomId, r.seq(), r.appended());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProtocolException p) {
+                throw p;
+            }
+            throw unavailable();
+        } catch (TimeoutException e) {
+            throw unavailable();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable();
+        } finally {
+            pending.forget(roomId, actor, id);
         }
-        cql.execute(batch.addAll(rows));
-        cacheMembers(roomId, all);
-        return roomId;
+    }
+
+    private static ProtocolException unavailable() {
+        return new ProtocolException(
+                ErrorCode.UNAVAILABLE,
+                "the change was not confirmed in time; retry with the same client_msg_id");
     }
 
     public Room room(String roomId) {
+        Map<String, String> info = redis.hgetAll(RedisKeys.roomInfo(roomId));
+        if (!info.isEmpty()) {
+            return new Room(
+                    roomId,
+                    info.get("kind"),
+                    info.get("name"),
+                    Boolean.parseBoolean(info.get("encrypted")));
+        }
         Row row = cql.execute(selectRoom.bind(roomId)).one();
         if (row == null) {
             throw new ProtocolException(ErrorCode.NOT_FOUND, "no room " + roomId);
         }
-        return new Room(roomId, row.getString("kind"), row.getString("name"));
+        return new Room(
+                roomId,
+                row.getString("kind"),
+                row.getString("name"),
+                !row.isNull("encrypted") && row.getBoolean("encrypted"));
+    }
+
+    public RoomDetail detail(String caller, String roomId) {
+        requireMember(roomId, caller);
+        Room room = room(roomId);
+        List<MemberRole> members = new ArrayList<>();
+        for (Row row : cql.execute(selectMembers.bind(roomId))) {
+            members.add(new MemberRole(row.getString("user_id"), roleOf(row)));
+        }
+        return new RoomDetail(
+                roomId, room.kind(), room.name(), room.encrypted(), lastSeq(roomId), members);
     }
 
     public List<RoomSummary> roomsOf(String userId) {
         List<RoomSummary> out = new ArrayList<>();
-        for (Row row : cql.execute(selectUserRooms.bind(userId))) {
-            String roomId = row.getString("room_id");
+        for (String roomId : roomIdsOf(userId)) {
+            Room room;
+            try {
+                room = room(roomId);
+            } catch (ProtocolException notYetProjected) {
+                continue;
+            }
             long last = lastSeq(roomId);
             long read = readSeq(roomId, userId);
+            Row role = cql.execute(selectRole.bind(roomId, userId)).one();
             out.add(
                     new RoomSummary(
                             roomId,
-                            row.getString("kind"),
-                            row.getString("name"),
+                            room.kind(),
+                            room.name(),
                             last,
                             read,
-                            Math.max(0, last - read)));
+                            Math.max(0, last - read),
+                            role == null ? RoomEvent.MEMBER : roleOf(role),
+                            room.encrypted()));
         }
         return out;
     }
 
+    /** The user's rooms: the live path's set, or the projection when the set is missing. */
     public List<String> roomIdsOf(String userId) {
+        Set<String> live = redis.smembers(RedisKeys.userRooms(userId));
+        if (!live.isEmpty()) {
+            return new ArrayList<>(live);
+        }
         List<String> out = new ArrayList<>();
         for (Row row : cql.execute(selectUserRooms.bind(userId))) {
             out.add(row.getString("room_id"));
         }
         return out;
-    }
-
-    public void addMember(String caller, String roomId, String userId) {
-        requireMember(roomId, caller);
-        Room room = room(roomId);
-        if ("direct".equals(room.kind())) {
-            throw bad("members of a direct room cannot change");
-        }
-        requireUserId(userId);
-        Instant now = Instant.now();
-        cql.execute(
-                BatchStatement.newInstance(
-                        DefaultBatchType.LOGGED,
-                        insertMember.bind(roomId, userId, now),
-                        insertUserRoom.bind(userId, roomId, room.kind(), room.name())));
-        ensureCached(roomId);
-        redis.sadd(RedisKeys.members(roomId), userId);
-        redis.sadd(RedisKeys.userRooms(userId), roomId);
-    }
-
-    public void removeMember(String caller, String roomId, String userId) {
-        requireMember(roomId, caller);
-        Room room = room(roomId);
-        if ("direct".equals(room.kind())) {
-            throw bad("members of a direct room cannot change");
-        }
-        cql.execute(
-                BatchStatement.newInstance(
-                        DefaultBatchType.LOGGED,
-                        deleteMember.bind(roomId, userId),
-                        deleteUserRoom.bind(userId, roomId)));
-        ensureCached(roomId);
-        redis.srem(RedisKeys.members(roomId), userId);
-        redis.srem(RedisKeys.userRooms(userId), roomId);
     }
 
     /** One Redis round trip for a member (every send asks); a cold cache is filled first. */
@@ -209,39 +319,54 @@ public final class RoomService {
         return row == null || row.isNull("read_seq") ? 0 : row.getLong("read_seq");
     }
 
-    /** Refills the Redis member set of a room from Cassandra if it is missing. */
+    /** Refills a missing member set from the projection (after Redis lost it). */
     private void ensureCached(String roomId) {
-        if (redis.exists(RedisKeys.members(roomId))) {
-            return;
-        }
         Set<String> members = new LinkedHashSet<>();
         for (Row row : cql.execute(selectMembers.bind(roomId))) {
             members.add(row.getString("user_id"));
         }
         if (!members.isEmpty()) {
-            cacheMembers(roomId, members);
+            redis.sadd(RedisKeys.members(roomId), members.toArray(String[]::new));
         }
     }
 
-    private void cacheMembers(String roomId, Set<String> members) {
-        redis.sadd(RedisKeys.members(roomId), members.toArray(String[]::new));
-        for (String user : members) {
-            redis.sadd(RedisKeys.userRooms(user), roomId);
-        }
+    private static String roleOf(Row row) {
+        String role = row.getString("role");
+        return role == null ? RoomEvent.MEMBER : role;
     }
 
     static String directRoomId(Set<String> pair) {
         List<String> sorted = new ArrayList<>(pair);
         sorted.sort(String::compareTo);
+        return "d" + digest(sorted.get(0) + "\n" + sorted.get(1));
+    }
+
+    private static String digest(String text) {
         try {
             byte[] digest =
                     MessageDigest.getInstance("SHA-256")
-                            .digest(
-                                    (sorted.get(0) + "\n" + sorted.get(1))
-                                            .getBytes(StandardCharsets.UTF_8));
-            return "d" + HexFormat.of().formatHex(digest, 0, 16);
+                            .digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void requireName(String name, boolean optional) {
+        if (name == null && optional) {
+            return;
+        }
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_CHARS) {
+            throw bad("name must be 1-" + MAX_NAME_CHARS + " chars");
+        }
+    }
+
+    private static void requireRole(String role, boolean optional) {
+        if (role == null && optional) {
+            return;
+        }
+        if (!RoomEvent.ADMIN.equals(role) && !RoomEvent.MEMBER.equals(role)) {
+            throw bad("role must be 'admin' or 'member'");
         }
     }
 

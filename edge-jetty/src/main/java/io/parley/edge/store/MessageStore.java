@@ -6,18 +6,30 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.parley.schemas.Json;
 import io.parley.schemas.events.MediaRef;
+import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SequencedMessage;
+import io.parley.schemas.frames.ServerFrame;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Reads the message archive {@code messages_by_room ((room_id, bucket), seq DESC)} written by the
- * persistence job; a bucket holds seqs {@code [1000 b, 1000 b + 999]}.
+ * Reads the archive {@code messages_by_room ((room_id, bucket), seq DESC)} written by the
+ * persistence job: one row per entry of a room's log (messages and events); a bucket holds seqs
+ * {@code [1000 b, 1000 b + 999]}. Callers clamp seqs to the room's last seq, and a page reads at
+ * most {@value #MAX_BUCKETS_PER_PAGE} buckets, so a page costs a bounded number of queries whatever
+ * its parameters.
  */
 public final class MessageStore {
     private static final String COLUMNS =
-            "seq, msg_id, sender_id, client_msg_id, body, media, reply_to_seq, ts";
+            "seq, msg_id, sender_id, client_msg_id, body, media, reply_to_seq, ts, event,"
+                    + " edited_ts, deleted, reactions";
+
+    /** Buckets one page may read: seqs are dense, so a page of at most 1000 spans at most two. */
+    static final int MAX_BUCKETS_PER_PAGE = 3;
+
     private final CqlSession cql;
     private final PreparedStatement ascending;
     private final PreparedStatement descending;
@@ -38,47 +50,86 @@ public final class MessageStore {
                                 + " AND seq < ? ORDER BY seq DESC LIMIT ?");
     }
 
-    /** Messages with {@code from <= seq <= to}, ascending, at most {@code limit}. */
+    /** Entries with {@code from <= seq <= to}, ascending, at most {@code limit}: catch-up. */
     public List<SequencedMessage> range(String roomId, long from, long to, int limit) {
         List<SequencedMessage> out = new ArrayList<>();
-        for (long b = SequencedMessage.bucketOf(from);
-                b <= SequencedMessage.bucketOf(to) && out.size() < limit;
-                b++) {
+        long last =
+                Math.min(SequencedMessage.bucketOf(to), bucketOf(from) + MAX_BUCKETS_PER_PAGE - 1);
+        for (long b = SequencedMessage.bucketOf(from); b <= last && out.size() < limit; b++) {
             for (Row row : cql.execute(ascending.bind(roomId, b, from, to, limit - out.size()))) {
-                out.add(toMessage(roomId, row));
+                out.add(toEntry(roomId, row).entry());
             }
         }
         return out;
     }
 
-    /** The newest messages with {@code seq < beforeSeq}, descending, at most {@code limit}. */
-    public List<SequencedMessage> before(String roomId, long beforeSeq, int limit) {
-        List<SequencedMessage> out = new ArrayList<>();
-        for (long b = SequencedMessage.bucketOf(beforeSeq - 1); b >= 0 && out.size() < limit; b--) {
+    /** The newest entries with {@code seq < beforeSeq}, descending, at most {@code limit}. */
+    public List<ArchivedEntry> before(String roomId, long beforeSeq, int limit) {
+        List<ArchivedEntry> out = new ArrayList<>();
+        long first = SequencedMessage.bucketOf(beforeSeq - 1);
+        for (long b = first;
+                b >= 0 && b > first - MAX_BUCKETS_PER_PAGE && out.size() < limit;
+                b--) {
             for (Row row : cql.execute(descending.bind(roomId, b, beforeSeq, limit - out.size()))) {
-                out.add(toMessage(roomId, row));
+                out.add(toEntry(roomId, row));
             }
         }
         return out;
     }
 
-    private static SequencedMessage toMessage(String roomId, Row row) {
+    private static long bucketOf(long seq) {
+        return SequencedMessage.bucketOf(seq);
+    }
+
+    private static ArchivedEntry toEntry(String roomId, Row row) {
         long ts = row.getLong("ts");
         long replyTo = row.getLong("reply_to_seq");
-        return new SequencedMessage(
-                roomId,
-                row.getLong("seq"),
-                row.getString("msg_id"),
-                row.getString("sender_id"),
-                null,
-                null,
-                row.getString("client_msg_id"),
+        String eventJson = row.getString("event");
+        RoomEvent event = eventJson == null ? null : Json.read(eventJson, RoomEvent.class);
+        boolean deleted = !row.isNull("deleted") && row.getBoolean("deleted");
+        SequencedMessage entry =
+                new SequencedMessage(
+                        roomId,
+                        row.getLong("seq"),
+                        row.getString("msg_id"),
+                        row.getString("sender_id"),
+                        null,
+                        null,
+                        row.getString("client_msg_id"),
+                        event == null ? row.getString("body") : null,
+                        deleted ? null : media(row.getString("media")),
+                        row.isNull("reply_to_seq") || replyTo == 0 ? null : replyTo,
+                        ts,
+                        ts,
+                        ts,
+                        event,
+                        null);
+        Long edited = row.isNull("edited_ts") ? null : row.getLong("edited_ts");
+        return new ArchivedEntry(
+                entry,
                 row.getString("body"),
-                media(row.getString("media")),
-                row.isNull("reply_to_seq") || replyTo == 0 ? null : replyTo,
-                ts,
-                ts,
-                ts);
+                edited,
+                deleted,
+                reactions(row.getMap("reactions", String.class, Boolean.class)));
+    }
+
+    /** {@code reactions} holds {@code emoji + "\n" + user -> active}: the active ones by emoji. */
+    static List<ServerFrame.Reaction> reactions(Map<String, Boolean> raw) {
+        if (raw == null || raw.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<String>> byEmoji = new TreeMap<>();
+        raw.forEach(
+                (key, active) -> {
+                    int cut = key.lastIndexOf('\n');
+                    if (Boolean.TRUE.equals(active) && cut > 0) {
+                        byEmoji.computeIfAbsent(key.substring(0, cut), e -> new ArrayList<>())
+                                .add(key.substring(cut + 1));
+                    }
+                });
+        List<ServerFrame.Reaction> out = new ArrayList<>();
+        byEmoji.forEach((emoji, users) -> out.add(new ServerFrame.Reaction(emoji, users)));
+        return out;
     }
 
     private static List<MediaRef> media(String json) {

@@ -8,6 +8,7 @@ import io.parley.edge.session.SessionRegistry;
 import io.parley.schemas.events.MediaRef;
 import io.parley.schemas.events.ReceiptEvent;
 import io.parley.schemas.events.ReceiptStatus;
+import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.Signal;
 import io.parley.schemas.frames.ClientCommand;
@@ -91,7 +92,11 @@ public final class CommandHandler {
         } catch (ProtocolException e) {
             c.emit(e.toFrame(command.ref()), false);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "command failed: " + command, e);
+            // ids only: a command's body is the user's, not the log's
+            LOG.log(
+                    Level.WARNING,
+                    "command " + command.getClass().getSimpleName() + " of " + c.userId + " failed",
+                    e);
             c.emit(ServerFrame.Error.of(ErrorCode.UNAVAILABLE, "try again", command.ref()), false);
         }
     }
@@ -103,6 +108,22 @@ public final class CommandHandler {
             c.rooms.remove(l.roomId());
         } else if (command instanceof ClientCommand.Send s) {
             send(c, s);
+        } else if (command instanceof ClientCommand.Edit e) {
+            change(
+                    c,
+                    e.roomId(),
+                    e.clientMsgId(),
+                    RoomEvent.edited(e.targetSeq(), e.body()),
+                    e.ref());
+        } else if (command instanceof ClientCommand.Delete d) {
+            change(c, d.roomId(), d.clientMsgId(), RoomEvent.deleted(d.targetSeq()), d.ref());
+        } else if (command instanceof ClientCommand.React r) {
+            change(
+                    c,
+                    r.roomId(),
+                    r.clientMsgId(),
+                    RoomEvent.reaction(r.targetSeq(), r.emoji(), r.active()),
+                    r.ref());
         } else if (command instanceof ClientCommand.Ack a) {
             receipt(c, a.roomId(), a.seq(), ReceiptStatus.DELIVERED);
         } else if (command instanceof ClientCommand.Read r) {
@@ -205,6 +226,34 @@ public final class CommandHandler {
                                             "could not append the message; retry with the same"
                                                     + " client_msg_id",
                                             s.ref()),
+                                    false);
+                            return null;
+                        });
+    }
+
+    /**
+     * {@code edit}, {@code delete}, {@code react}: commands to the room's log, admitted like sends.
+     * The Sequencer decides their rules (sender, admin, target) and answers with {@code sent} or an
+     * error frame routed back to this device.
+     */
+    private void change(
+            Connection c, String roomId, String clientMsgId, RoomEvent event, String ref) {
+        long now = clock.millis();
+        admit(c, now);
+        rooms.requireMember(roomId, c.userId);
+        c.rememberRef(roomId, clientMsgId, ref);
+        publisher
+                .send(
+                        SendCommand.event(
+                                roomId, c.userId, c.deviceId, gatewayId, clientMsgId, event, now))
+                .exceptionally(
+                        e -> {
+                            c.emit(
+                                    ServerFrame.Error.of(
+                                            ErrorCode.UNAVAILABLE,
+                                            "could not append the change; retry with the same"
+                                                    + " client_msg_id",
+                                            ref),
                                     false);
                             return null;
                         });

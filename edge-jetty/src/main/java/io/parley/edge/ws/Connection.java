@@ -99,7 +99,7 @@ public final class Connection {
 
     synchronized void emitMessages(List<SequencedMessage> messages) {
         for (SequencedMessage m : messages) {
-            emit(ServerFrame.Message.of(m), false);
+            emit(ServerFrame.entry(m), false);
         }
     }
 

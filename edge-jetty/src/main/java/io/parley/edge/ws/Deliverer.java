@@ -1,11 +1,15 @@
 package io.parley.edge.ws;
 
 import io.parley.edge.session.PrivacyService;
+import io.parley.schemas.events.CommandOutcome;
 import io.parley.schemas.events.ReceiptStatus;
 import io.parley.schemas.events.ReceiptUpdate;
+import io.parley.schemas.events.RoomEvent;
+import io.parley.schemas.events.RoomInfo;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.events.Signal;
 import io.parley.schemas.frames.ServerFrame;
+import java.util.List;
 
 /** Turns delivered payloads into frames on one local connection. */
 public final class Deliverer {
@@ -18,8 +22,11 @@ public final class Deliverer {
     }
 
     /**
-     * A sequenced message: the sending device gets its {@code sent} tick first; every connection
-     * that joined the room gets the message through its merger (gap-free, in order).
+     * An entry of a room's log: the sending device gets its {@code sent} tick first (a command from
+     * a WebSocket; an HTTP call has no device); every connection that joined the room gets the
+     * entry through its merger (gap-free, in order). An event that changes room lists also reaches
+     * the connections that did not join the room, with the room's summary. A removed member's
+     * stream ends with their own {@code member_removed}.
      */
     public void message(Connection c, SequencedMessage m) {
         synchronized (c) {
@@ -36,10 +43,46 @@ public final class Deliverer {
             }
             RoomStream stream = c.rooms.get(m.roomId());
             if (stream != null) {
-                c.emitMessages(stream.merger.accept(m));
+                List<SequencedMessage> ready = stream.merger.accept(m);
+                c.emitMessages(ready);
+                if (removes(ready, c.userId)) {
+                    c.rooms.remove(m.roomId());
+                    return;
+                }
                 catchUp.startIfNeeded(c, stream);
+            } else if (!m.isMessage() && m.event().changesRoomList()) {
+                RoomInfo r = m.room();
+                ServerFrame.EventRoom room =
+                        r == null
+                                ? null
+                                : new ServerFrame.EventRoom(
+                                        r.kind(), r.name(), r.encrypted(), m.seq());
+                c.emit(ServerFrame.Event.of(m, room), false);
             }
         }
+    }
+
+    /** Whether the entries hold the removal of {@code userId}: nothing of the room follows it. */
+    static boolean removes(List<SequencedMessage> entries, String userId) {
+        for (SequencedMessage e : entries) {
+            if (!e.isMessage()
+                    && RoomEvent.MEMBER_REMOVED.equals(e.event().kind())
+                    && userId.equals(e.event().userId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The Sequencer refused a command of this device (or it was already in the log). */
+    public void outcome(Connection c, CommandOutcome o) {
+        if (o.code() == null) {
+            return;
+        }
+        c.emit(
+                new ServerFrame.Error(
+                        o.code(), o.message(), c.takeRef(o.roomId(), o.clientMsgId()), null),
+                false);
     }
 
     /** Typing and presence: droppable under load; false if dropped. */

@@ -4,23 +4,29 @@ import java.util.List;
 
 /**
  * What FanOut publishes to one gateway's {@code delivery/gw.<id>}: one payload and the devices on
- * that gateway it is for. Exactly one of message, signal, receipt is set.
+ * that gateway it is for. Exactly one of message, signal, receipt, outcome is set. An outcome's
+ * recipients may be empty: it is for a call waiting on that gateway (HTTP).
  */
 public record DeliveryEnvelope(
         List<DeviceRef> recipients,
         SequencedMessage message,
         Signal signal,
-        ReceiptUpdate receipt) {
+        ReceiptUpdate receipt,
+        CommandOutcome outcome) {
 
     public static DeliveryEnvelope of(List<DeviceRef> recipients, SequencedMessage message) {
-        return new DeliveryEnvelope(recipients, message, null, null);
+        return new DeliveryEnvelope(recipients, message, null, null, null);
     }
 
     public static DeliveryEnvelope of(List<DeviceRef> recipients, Signal signal) {
-        return new DeliveryEnvelope(recipients, null, signal, null);
+        return new DeliveryEnvelope(recipients, null, signal, null, null);
     }
 
     public static DeliveryEnvelope of(List<DeviceRef> recipients, ReceiptUpdate receipt) {
-        return new DeliveryEnvelope(recipients, null, null, receipt);
+        return new DeliveryEnvelope(recipients, null, null, receipt, null);
+    }
+
+    public static DeliveryEnvelope of(List<DeviceRef> recipients, CommandOutcome outcome) {
+        return new DeliveryEnvelope(recipients, null, null, null, outcome);
     }
 }

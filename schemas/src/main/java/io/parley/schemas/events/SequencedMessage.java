@@ -3,10 +3,13 @@ package io.parley.schemas.events;
 import java.util.List;
 
 /**
- * A message of the sequenced log {@code events/messages}: seq is dense per room from 1, and {@code
- * (roomId, senderId, clientMsgId) -> (seq, msgId)} is a function.
+ * An entry of the sequenced log {@code events/messages}: a message, or a room event when {@code
+ * event} is set (then {@code msgId} is the event id and {@code senderId} the actor). seq is dense
+ * per room from 1 over both kinds, and {@code (roomId, senderId, clientMsgId) -> (seq, msgId)} is a
+ * function.
  *
  * @param ts when the Sequencer appended it (the time clients see)
+ * @param room the room as of this entry, on the events that change room lists
  */
 public record SequencedMessage(
         String roomId,
@@ -21,7 +24,68 @@ public record SequencedMessage(
         Long replyToSeq,
         long ts,
         long clientTs,
-        long edgeTs) {
+        long edgeTs,
+        RoomEvent event,
+        RoomInfo room) {
+
+    /** A message entry (no event). */
+    public SequencedMessage(
+            String roomId,
+            long seq,
+            String msgId,
+            String senderId,
+            String senderDeviceId,
+            String gatewayId,
+            String clientMsgId,
+            String body,
+            List<MediaRef> media,
+            Long replyToSeq,
+            long ts,
+            long clientTs,
+            long edgeTs) {
+        this(
+                roomId,
+                seq,
+                msgId,
+                senderId,
+                senderDeviceId,
+                gatewayId,
+                clientMsgId,
+                body,
+                media,
+                replyToSeq,
+                ts,
+                clientTs,
+                edgeTs,
+                null,
+                null);
+    }
+
+    /** Whether this entry is a message (not an event). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isMessage() {
+        return event == null;
+    }
+
+    /** The same entry routed to another device and gateway (a retry from elsewhere). */
+    public SequencedMessage routedTo(String deviceId, String gateway) {
+        return new SequencedMessage(
+                roomId,
+                seq,
+                msgId,
+                senderId,
+                deviceId,
+                gateway,
+                clientMsgId,
+                body,
+                media,
+                replyToSeq,
+                ts,
+                clientTs,
+                edgeTs,
+                event,
+                room);
+    }
 
     /** The archive partition of a seq: messages_by_room is bucketed 1000 seqs at a time. */
     public static long bucketOf(long seq) {

@@ -22,6 +22,21 @@ public sealed interface ClientCommand {
             Long clientTs)
             implements ClientCommand {}
 
+    record Edit(String ref, String roomId, String clientMsgId, long targetSeq, String body)
+            implements ClientCommand {}
+
+    record Delete(String ref, String roomId, String clientMsgId, long targetSeq)
+            implements ClientCommand {}
+
+    record React(
+            String ref,
+            String roomId,
+            String clientMsgId,
+            long targetSeq,
+            String emoji,
+            boolean active)
+            implements ClientCommand {}
+
     record Ack(String ref, String roomId, long seq) implements ClientCommand {}
 
     record Read(String ref, String roomId, long seq) implements ClientCommand {}

@@ -16,6 +16,7 @@ import java.util.Set;
 public final class FrameCodec {
     public static final int MAX_REF_CHARS = 64;
     public static final int MAX_CLIENT_MSG_ID_CHARS = 64;
+    public static final int MAX_EMOJI_BYTES = 32;
     private static final Set<String> PRESENCE_STATUSES = Set.of("online", "away");
 
     private final FrameLimits limits;
@@ -91,6 +92,11 @@ public final class FrameCodec {
             case "join" -> new ClientCommand.Join(ref, f.roomId(), f.optionalSeq("since_seq"));
             case "leave" -> new ClientCommand.Leave(ref, f.roomId());
             case "send" -> send(f, ref);
+            case "edit" -> edit(f, ref);
+            case "delete" ->
+                    new ClientCommand.Delete(
+                            ref, f.roomId(), clientMsgId(f), f.requiredSeq("target_seq"));
+            case "react" -> react(f, ref);
             case "ack" -> new ClientCommand.Ack(ref, f.roomId(), f.requiredSeq("seq"));
             case "read" -> new ClientCommand.Read(ref, f.roomId(), f.requiredSeq("seq"));
             case "typing" -> new ClientCommand.Typing(ref, f.roomId(), f.requiredBoolean("active"));
@@ -101,18 +107,52 @@ public final class FrameCodec {
         };
     }
 
-    private ClientCommand.Send send(Fields f, String ref) {
-        String roomId = f.roomId();
+    private static String clientMsgId(Fields f) {
         String clientMsgId = f.requiredString("client_msg_id");
         if (clientMsgId.isEmpty() || clientMsgId.length() > MAX_CLIENT_MSG_ID_CHARS) {
             throw bad("client_msg_id must be 1-" + MAX_CLIENT_MSG_ID_CHARS + " chars");
         }
+        return clientMsgId;
+    }
+
+    private String body(Fields f) {
         String body = f.requiredString("body");
         if (body.length() > limits.maxBodyChars()) {
             throw new ProtocolException(
                     ErrorCode.TOO_LARGE,
                     "body of " + body.length() + " chars exceeds " + limits.maxBodyChars());
         }
+        return body;
+    }
+
+    private ClientCommand.Edit edit(Fields f, String ref) {
+        String roomId = f.roomId();
+        String clientMsgId = clientMsgId(f);
+        long target = f.requiredSeq("target_seq");
+        String body = body(f);
+        if (body.isBlank()) {
+            throw bad("body must not be blank");
+        }
+        return new ClientCommand.Edit(ref, roomId, clientMsgId, target, body);
+    }
+
+    private ClientCommand.React react(Fields f, String ref) {
+        String roomId = f.roomId();
+        String clientMsgId = clientMsgId(f);
+        long target = f.requiredSeq("target_seq");
+        String emoji = f.requiredString("emoji");
+        int bytes = emoji.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes < 1 || bytes > MAX_EMOJI_BYTES) {
+            throw bad("emoji must be 1-" + MAX_EMOJI_BYTES + " bytes of UTF-8");
+        }
+        return new ClientCommand.React(
+                ref, roomId, clientMsgId, target, emoji, f.requiredBoolean("active"));
+    }
+
+    private ClientCommand.Send send(Fields f, String ref) {
+        String roomId = f.roomId();
+        String clientMsgId = clientMsgId(f);
+        String body = body(f);
         List<String> mediaIds = f.optionalStringList("media_ids", limits.maxMediaIds());
         if (body.isBlank() && (mediaIds == null || mediaIds.isEmpty())) {
             throw bad("body must not be blank unless media_ids are given");

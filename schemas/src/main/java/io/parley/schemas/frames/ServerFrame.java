@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.parley.schemas.events.MediaRef;
 import io.parley.schemas.events.ReceiptUpdate;
+import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SequencedMessage;
 import java.util.List;
 
@@ -29,12 +30,16 @@ public sealed interface ServerFrame {
             String body,
             List<MediaRef> media,
             Long replyToSeq,
-            long ts)
+            long ts,
+            Long editedTs,
+            Boolean deleted,
+            List<Reaction> reactions)
             implements ServerFrame {
         public String type() {
             return "message";
         }
 
+        /** The message as sent; history adds its current state with {@link #withState}. */
         public static Message of(SequencedMessage m) {
             List<MediaRef> media = m.media() == null || m.media().isEmpty() ? null : m.media();
             return new Message(
@@ -46,8 +51,107 @@ public sealed interface ServerFrame {
                     m.body(),
                     media,
                     m.replyToSeq(),
-                    m.ts());
+                    m.ts(),
+                    null,
+                    null,
+                    null);
         }
+
+        /**
+         * Current state (PROTOCOL.md section 4): the latest body with {@code edited_ts}, or a
+         * tombstone ({@code deleted}, no body, no media, no reactions); reactions otherwise.
+         */
+        public Message withState(
+                String currentBody, Long edited, boolean isDeleted, List<Reaction> current) {
+            if (isDeleted) {
+                return new Message(
+                        roomId,
+                        seq,
+                        msgId,
+                        senderId,
+                        clientMsgId,
+                        null,
+                        null,
+                        replyToSeq,
+                        ts,
+                        null,
+                        true,
+                        null);
+            }
+            return new Message(
+                    roomId,
+                    seq,
+                    msgId,
+                    senderId,
+                    clientMsgId,
+                    currentBody,
+                    media,
+                    replyToSeq,
+                    ts,
+                    edited,
+                    null,
+                    current == null || current.isEmpty() ? null : current);
+        }
+    }
+
+    /** The users who reacted to a message with one emoji. */
+    record Reaction(String emoji, List<String> userIds) {}
+
+    /** What a room list needs of a room it has not seen (on events outside a joined room). */
+    record EventRoom(String kind, String name, boolean encrypted, long lastSeq) {}
+
+    /** A room event (PROTOCOL.md section 4); the fields of its kind are set, the others null. */
+    record Event(
+            String roomId,
+            long seq,
+            String eventId,
+            String actorId,
+            String clientMsgId,
+            long ts,
+            String kind,
+            String roomKind,
+            String name,
+            Boolean encrypted,
+            List<RoomEvent.Member> members,
+            String userId,
+            String role,
+            Long targetSeq,
+            String body,
+            String emoji,
+            Boolean active,
+            EventRoom room)
+            implements ServerFrame {
+        public String type() {
+            return "event";
+        }
+
+        public static Event of(SequencedMessage m, EventRoom room) {
+            RoomEvent e = m.event();
+            return new Event(
+                    m.roomId(),
+                    m.seq(),
+                    m.msgId(),
+                    m.senderId(),
+                    m.clientMsgId(),
+                    m.ts(),
+                    e.kind(),
+                    e.roomKind(),
+                    e.name(),
+                    e.encrypted(),
+                    e.members(),
+                    e.userId(),
+                    e.role(),
+                    e.targetSeq(),
+                    e.body(),
+                    e.emoji(),
+                    e.active(),
+                    room);
+        }
+    }
+
+    /** A log entry as its frame: a message, or an event. */
+    static ServerFrame entry(SequencedMessage m) {
+        return m.isMessage() ? Message.of(m) : Event.of(m, null);
     }
 
     record Sent(String roomId, String clientMsgId, long seq, String msgId, long ts, String ref)
