@@ -4,12 +4,14 @@ import io.parley.schemas.Json;
 import io.parley.schemas.events.SequencedMessage;
 
 /**
- * A sequenced message flattened for the stores: one row of {@code messages_by_room}, media as its
- * JSON text. Only strings and numbers, so Flink serializes it as a POJO (no Kryo for the media
- * list).
+ * An entry of the sequenced log flattened for the stores: its own row of {@code messages_by_room}
+ * (a message, or a room event with its JSON in {@code event}), media as JSON text. Only strings and
+ * numbers, so Flink serializes it as a POJO (no Kryo for the media list or the event).
  *
  * @param bucket {@code SequencedMessage.bucketOf(seq)}
- * @param media the media list as JSON, or null when the message has none
+ * @param body the message's body, null for an event (an edit's new body is in {@code event})
+ * @param media the media list as JSON, or null when the message has none (and for an event)
+ * @param event the room event as JSON ({@code Json.write}), or null for a message
  */
 public record MessageRow(
         String roomId,
@@ -21,9 +23,12 @@ public record MessageRow(
         String body,
         String media,
         Long replyToSeq,
-        long ts) {
+        long ts,
+        String event)
+        implements ProjectionWrite {
 
     public static MessageRow of(SequencedMessage m) {
+        boolean message = m.isMessage();
         return new MessageRow(
                 m.roomId(),
                 SequencedMessage.bucketOf(m.seq()),
@@ -31,14 +36,21 @@ public record MessageRow(
                 m.msgId(),
                 m.senderId(),
                 m.clientMsgId(),
-                m.body(),
-                m.media() == null ? null : Json.write(m.media()),
+                message ? m.body() : null,
+                message && m.media() != null ? Json.write(m.media()) : null,
                 m.replyToSeq(),
-                m.ts());
+                m.ts(),
+                message ? null : Json.write(m.event()));
     }
 
     /** {@code room_id:seq}: the search document id and every writer's idempotence key. */
     public String docId() {
         return roomId + ":" + seq;
+    }
+
+    /** The row is written at its own seq. */
+    @Override
+    public long entrySeq() {
+        return seq;
     }
 }

@@ -13,14 +13,17 @@ public record SearchDocument(
         String body,
         long ts) {
 
-    public static SearchDocument of(MessageRow row) {
+    /** The partial document of an edit: only the body changes. */
+    public record Body(String body) {}
+
+    public static SearchDocument of(SearchOp index) {
         return new SearchDocument(
-                row.roomId(),
-                row.seq(),
-                row.msgId(),
-                row.senderId(),
-                row.clientMsgId(),
-                row.body(),
-                row.ts());
+                index.roomId(),
+                index.seq(),
+                index.msgId(),
+                index.senderId(),
+                index.clientMsgId(),
+                index.body(),
+                index.ts());
     }
 }

@@ -1,6 +1,6 @@
 package io.parley.flink.sinks;
 
-import io.parley.flink.records.MessageRow;
+import io.parley.flink.records.SearchOp;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -8,11 +8,12 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Indexes messages into {@value SearchIndex#NAME} (or a test's index) with elasticsearch-java bulk
- * requests (doc id {@code room_id:seq}, an index op: writing a message twice leaves one identical
- * document). See {@link ElasticsearchBulkWriter} for when it flushes.
+ * Applies {@link SearchOp}s to {@value SearchIndex#NAME} (or a test's index) with
+ * elasticsearch-java bulk requests, doc id {@code room_id:seq}: index a message (writing it twice
+ * leaves one identical document), update an edited body, delete a deleted message. Each writer
+ * keeps the order it receives the ops in. See {@link ElasticsearchBulkWriter} for when it flushes.
  */
-public final class ElasticsearchBulkSink implements Sink<MessageRow> {
+public final class ElasticsearchBulkSink implements Sink<SearchOp> {
     private static final long serialVersionUID = 1L;
 
     private final String esUrl;
@@ -33,7 +34,7 @@ public final class ElasticsearchBulkSink implements Sink<MessageRow> {
     }
 
     @Override
-    public SinkWriter<MessageRow> createWriter(WriterInitContext context) throws IOException {
+    public SinkWriter<SearchOp> createWriter(WriterInitContext context) throws IOException {
         return new ElasticsearchBulkWriter(
                 SearchIndex.connect(esUrl, index),
                 maxActions,
@@ -45,7 +46,7 @@ public final class ElasticsearchBulkSink implements Sink<MessageRow> {
     /** Flink 1.20 still declares this one abstract; the runtime calls the method above. */
     @Override
     @Deprecated
-    public SinkWriter<MessageRow> createWriter(InitContext context) {
+    public SinkWriter<SearchOp> createWriter(InitContext context) {
         throw new UnsupportedOperationException("use createWriter(WriterInitContext)");
     }
 }

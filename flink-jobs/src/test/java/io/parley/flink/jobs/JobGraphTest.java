@@ -8,8 +8,12 @@ import java.util.List;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
+import org.apache.flink.streaming.runtime.partitioner.KeyGroupStreamPartitioner;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,5 +50,32 @@ class JobGraphTest {
                     .as(node.getOperatorName())
                     .isEqualTo(readsPulsar ? PulsarConnectors.SOURCE_PARALLELISM : 2);
         }
+    }
+
+    @Test
+    void shouldHandTheSearchWriterEachRoomsEntriesInLogOrder() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobEnvironment.configure(env, ParleyConfig.defaults().withParallelism(2));
+        ParleyJob.SEARCH.define(env, ParleyConfig.defaults());
+        StreamGraph graph = env.getStreamGraph();
+
+        StreamNode operations =
+                graph.getStreamNodes().stream()
+                        .filter(n -> n.getOperatorName().equals("search operations"))
+                        .findFirst()
+                        .orElseThrow();
+        // keyed by room straight from the (single) source: one channel per room, in log order
+        StreamEdge in = operations.getInEdges().get(0);
+        assertThat(graph.getSourceIDs()).contains(in.getSourceId());
+        assertThat(in.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class);
+        // and forwarded as they come to the writer
+        assertThat(operations.getOutEdges())
+                .singleElement()
+                .satisfies(
+                        out -> {
+                            assertThat(out.getPartitioner()).isInstanceOf(ForwardPartitioner.class);
+                            assertThat(graph.getStreamNode(out.getTargetId()).getOperatorName())
+                                    .contains("Elasticsearch messages");
+                        });
     }
 }

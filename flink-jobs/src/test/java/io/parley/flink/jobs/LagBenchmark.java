@@ -8,7 +8,6 @@ import com.datastax.driver.core.PreparedStatement;
 import com.datastax.driver.core.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.flink.pulsar.PulsarConnectors;
-import io.parley.flink.sinks.CassandraUpsertSink;
 import io.parley.flink.sinks.ElasticsearchBulkSink;
 import io.parley.flink.sinks.SearchIndex;
 import io.parley.schemas.events.SequencedMessage;
@@ -74,7 +73,7 @@ class LagBenchmark extends ParleyITBase {
                                                 topic,
                                                 unique("parley-lag-p"),
                                                 PersistenceJob.messageRows()),
-                                        CassandraUpsertSink.messages(
+                                        PersistenceJob.Sinks.cassandra(
                                                 CONFIG.cassandraHost(), CONFIG.cassandraPort()))
                                 .build(env));
         run(

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.driver.core.Row;
 import io.parley.flink.pulsar.PulsarAdminRest;
 import io.parley.flink.pulsar.PulsarConnectors;
-import io.parley.flink.sinks.CassandraUpsertSink;
+import io.parley.schemas.Json;
 import io.parley.schemas.events.MediaRef;
+import io.parley.schemas.events.RoomEvent;
+import io.parley.schemas.events.RoomEvent.Member;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.topics.Topics;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PersistenceJobIT extends ParleyITBase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = miniCluster();
+
+    private static final long TS0 = 1_700_000_000_000L;
 
     private final String topic = testTopic(Topics.MESSAGES);
     private final String subscription = unique("parley-it-persistence");
@@ -36,7 +41,7 @@ class PersistenceJobIT extends ParleyITBase {
                                                 topic,
                                                 subscription,
                                                 PersistenceJob.messageRows()),
-                                        CassandraUpsertSink.messages(
+                                        PersistenceJob.Sinks.cassandra(
                                                 CONFIG.cassandraHost(), CONFIG.cassandraPort()))
                                 .build(env));
     }
@@ -47,27 +52,138 @@ class PersistenceJobIT extends ParleyITBase {
                 .toList();
     }
 
-    /** The stored rows of the room in buckets 0..1, by seq. */
-    private Map<Long, String> rows() {
+    private static SequencedMessage event(String room, long seq, String actor, RoomEvent event) {
+        long ts = TS0 + seq;
+        return new SequencedMessage(
+                room, seq, "e" + seq, actor, null, "gw1", "c" + seq, null, null, null, ts, ts, ts,
+                event, null);
+    }
+
+    /** A group's log: every kind of event, a member removed and added again. */
+    private static List<SequencedMessage> groupLog(String room) {
+        return List.of(
+                event(
+                        room,
+                        1,
+                        "alice",
+                        RoomEvent.created(
+                                RoomEvent.GROUP,
+                                "Team",
+                                false,
+                                List.of(
+                                        new Member("alice", RoomEvent.ADMIN),
+                                        new Member("bob", RoomEvent.MEMBER)))),
+                message(room, 2, "hello"),
+                new SequencedMessage(
+                        room,
+                        3,
+                        "m3",
+                        "bob",
+                        "d2",
+                        "gw1",
+                        "c3",
+                        "look",
+                        List.of(new MediaRef("md-1", "image/jpeg", 2048)),
+                        null,
+                        TS0 + 3,
+                        TS0 + 3,
+                        TS0 + 3),
+                event(room, 4, "alice", RoomEvent.edited(2, "hello all")),
+                event(room, 5, "bob", RoomEvent.reaction(2, "👍", true)),
+                event(room, 6, "alice", RoomEvent.reaction(2, "🎉", true)),
+                event(room, 7, "alice", RoomEvent.memberAdded("carol", RoomEvent.MEMBER)),
+                event(room, 8, "bob", RoomEvent.reaction(2, "👍", false)),
+                event(room, 9, "alice", RoomEvent.roleChanged("bob", RoomEvent.ADMIN)),
+                event(room, 10, "carol", RoomEvent.memberRemoved("carol")),
+                event(room, 11, "bob", RoomEvent.renamed("Core team")),
+                event(room, 12, "bob", RoomEvent.deleted(3)),
+                event(room, 13, "bob", RoomEvent.memberAdded("carol", RoomEvent.MEMBER)),
+                event(room, 14, "alice", RoomEvent.memberRemoved("alice")));
+    }
+
+    /** The rooms, room_members and user_rooms rows {@link #groupLog} leaves. */
+    private static final String GROUP_TABLES =
+            "room group|Core team|false|alice|1700000000001\n"
+                    + "member bob|admin|1\n"
+                    + "member carol|member|13\n"
+                    + "user_room bob\n"
+                    + "user_room carol\n";
+
+    /** The stored rows of the room in buckets 0..1, by seq (the room id in ids as R). */
+    private Map<Long, String> rows(String room) {
         Map<Long, String> rows = new TreeMap<>();
         for (Row row :
                 cassandra.execute(
-                        "SELECT seq, msg_id, sender_id, client_msg_id, body, media, reply_to_seq, ts"
+                        "SELECT seq, msg_id, sender_id, client_msg_id, body, media, reply_to_seq, ts,"
+                                + " event, edited_ts, deleted, reactions"
                                 + " FROM parley.messages_by_room WHERE room_id = ? AND bucket IN (0, 1)",
                         room)) {
             rows.put(
                     row.getLong("seq"),
                     String.join(
                             "|",
-                            row.getString("msg_id"),
+                            row.getString("msg_id").replace(room, "R"),
                             row.getString("sender_id"),
                             row.getString("client_msg_id"),
                             row.getString("body"),
                             String.valueOf(row.getString("media")),
                             String.valueOf(row.getObject("reply_to_seq")),
-                            String.valueOf(row.getLong("ts"))));
+                            String.valueOf(row.getLong("ts")),
+                            String.valueOf(row.getString("event")),
+                            String.valueOf(row.getObject("edited_ts")),
+                            String.valueOf(row.getObject("deleted")),
+                            String.valueOf(
+                                    new TreeMap<>(
+                                            row.getMap(
+                                                    "reactions", String.class, Boolean.class)))));
         }
         return rows;
+    }
+
+    private Map<Long, String> rows() {
+        return rows(room);
+    }
+
+    /** rooms, room_members and user_rooms of the room, as text. */
+    private String roomTables(String room) {
+        StringBuilder out = new StringBuilder();
+        for (Row row :
+                cassandra.execute(
+                        "SELECT kind, name, encrypted, created_by, created_at FROM parley.rooms"
+                                + " WHERE room_id = ?",
+                        room)) {
+            out.append("room ")
+                    .append(row.getString("kind"))
+                    .append('|')
+                    .append(row.getString("name"))
+                    .append('|')
+                    .append(row.getObject("encrypted"))
+                    .append('|')
+                    .append(row.getString("created_by"))
+                    .append('|')
+                    .append(row.getObject("created_at"))
+                    .append('\n');
+        }
+        for (Row row :
+                cassandra.execute(
+                        "SELECT user_id, role, added_seq FROM parley.room_members WHERE room_id = ?",
+                        room)) {
+            out.append("member ")
+                    .append(row.getString("user_id"))
+                    .append('|')
+                    .append(row.getString("role"))
+                    .append('|')
+                    .append(row.getObject("added_seq"))
+                    .append('\n');
+        }
+        for (Row row :
+                cassandra.execute(
+                        "SELECT user_id FROM parley.user_rooms"
+                                + " WHERE user_id IN ('alice', 'bob', 'carol') AND room_id = ?",
+                        room)) {
+            out.append("user_room ").append(row.getString("user_id")).append('\n');
+        }
+        return out.toString();
     }
 
     @Test
@@ -96,10 +212,11 @@ class PersistenceJobIT extends ParleyITBase {
 
         eventually(DEADLINE, () -> assertThat(rows()).hasSize(21));
         assertThat(rows().get(990L))
-                .isEqualTo("m-" + room + "-990|alice|c-990|body 990|null|null|1700000000990");
+                .isEqualTo(
+                        "m-R-990|alice|c-990|body 990|null|null|1700000000990|null|null|null|{}");
         assertThat(rows().get(1010L))
                 .isEqualTo(
-                        "m-media|bob|c-media|look|[{\"media_id\":\"md-1\",\"mime\":\"image/jpeg\",\"size\":2048}]|995|5");
+                        "m-media|bob|c-media|look|[{\"media_id\":\"md-1\",\"mime\":\"image/jpeg\",\"size\":2048}]|995|5|null|null|null|{}");
         assertThat(
                         cassandra
                                 .execute(
@@ -108,47 +225,79 @@ class PersistenceJobIT extends ParleyITBase {
                                 .one()
                                 .getLong(0))
                 .isEqualTo(11);
+        // written at the entry's seq, never at the clock
+        assertThat(
+                        cassandra
+                                .execute(
+                                        "SELECT writetime(body) FROM parley.messages_by_room"
+                                                + " WHERE room_id = ? AND bucket = 0 AND seq = 990",
+                                        room)
+                                .one()
+                                .getLong(0))
+                .isEqualTo(990);
     }
 
     @Test
-    void shouldRebuildAWipedRoomIdenticallyAfterAReplayFromEarliest() throws Exception {
-        produce(topic, Topics.MESSAGES, SequencedMessage::roomId, messages(room, 1, 300));
+    void shouldProjectARoomsEventsIntoItsRowsAndTables() throws Exception {
+        produce(topic, Topics.MESSAGES, SequencedMessage::roomId, groupLog(room));
+
+        startJob();
+
+        // acknowledged = written: the job acks on checkpoints, after its sinks flushed
+        eventually(DEADLINE, () -> assertThat(backlog(topic, subscription)).isZero());
+        assertThat(roomTables(room)).isEqualTo(GROUP_TABLES);
+        Map<Long, String> rows = rows();
+        assertThat(rows).hasSize(14);
+        // the edit and the reactions are folded into their target
+        assertThat(rows.get(2L))
+                .isEqualTo(
+                        "m-R-2|alice|c-2|hello all|null|null|1700000000002|null|1700000000004|null"
+                                + "|{\uD83C\uDF89\nalice=true, \uD83D\uDC4D\nbob=false}");
+        // a deletion is a tombstone: no body, no media
+        assertThat(rows.get(3L))
+                .isEqualTo("m3|bob|c3|null|null|null|1700000000003|null|null|true|{}");
+        // every event has its own row, with its JSON and no body
+        assertThat(rows.get(11L))
+                .isEqualTo(
+                        "e11|bob|c11|null|null|null|1700000000011|"
+                                + Json.write(RoomEvent.renamed("Core team"))
+                                + "|null|null|{}");
+        for (long seq : List.of(1L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 12L, 13L, 14L)) {
+            assertThat(rows.get(seq))
+                    .as("seq " + seq)
+                    .startsWith("e" + seq + "|")
+                    .contains("|{\"kind\":");
+        }
+    }
+
+    @Test
+    void shouldBuildTheSameTablesFromTheLogInAnyOrderAndAgainOnReplay() throws Exception {
+        String shuffled = unique("room");
+        List<SequencedMessage> reversed = new ArrayList<>(groupLog(shuffled));
+        Collections.reverse(reversed);
+        // redeliveries of earlier entries after later ones change nothing either
+        reversed.addAll(groupLog(shuffled).subList(0, 5));
+        List<SequencedMessage> log = new ArrayList<>(groupLog(room));
+        log.addAll(reversed);
+        produce(topic, Topics.MESSAGES, SequencedMessage::roomId, log);
         JobClient first = startJob();
-        eventually(DEADLINE, () -> assertThat(rows()).hasSize(300));
-        Map<Long, String> before = rows();
+
+        eventually(DEADLINE, () -> assertThat(backlog(topic, subscription)).isZero());
+        Map<Long, String> rows = rows(room);
+        assertThat(rows).hasSize(14);
+        assertThat(roomTables(room)).isEqualTo(GROUP_TABLES);
+        assertThat(rows(shuffled)).isEqualTo(rows);
+        assertThat(roomTables(shuffled)).isEqualTo(GROUP_TABLES);
         cancel(first);
 
-        cassandra.execute(
-                "DELETE FROM parley.messages_by_room WHERE room_id = ? AND bucket = 0", room);
-        assertThat(rows()).isEmpty();
+        // a replay from earliest over the stored projections rewrites identical cells
         new PulsarAdminRest(CONFIG.pulsarAdminUrl()).resetCursor(topic, subscription, 0);
         startJob();
-
-        eventually(DEADLINE, () -> assertThat(rows()).isEqualTo(before));
-    }
-
-    @Test
-    void shouldResumeWhereItsSubscriptionStandsWhenStartedWithoutState() throws Exception {
-        produce(topic, Topics.MESSAGES, SequencedMessage::roomId, messages(room, 1, 50));
-        JobClient first = startJob();
-        eventually(DEADLINE, () -> assertThat(rows()).hasSize(50));
         eventually(DEADLINE, () -> assertThat(backlog(topic, subscription)).isZero());
-        cancel(first);
 
-        long restartedAtMicros = System.currentTimeMillis() * 1000;
-        produce(topic, Topics.MESSAGES, SequencedMessage::roomId, messages(room, 51, 80));
-        startJob();
-
-        eventually(DEADLINE, () -> assertThat(rows()).hasSize(80));
-        // acknowledged messages were not read again: their rows keep the first write's time
-        long firstWrite =
-                cassandra
-                        .execute(
-                                "SELECT writetime(body) FROM parley.messages_by_room"
-                                        + " WHERE room_id = ? AND bucket = 0 AND seq = 1",
-                                room)
-                        .one()
-                        .getLong(0);
-        assertThat(firstWrite).isLessThan(restartedAtMicros);
+        assertThat(rows(room)).isEqualTo(rows);
+        assertThat(rows(shuffled)).isEqualTo(rows);
+        assertThat(roomTables(room)).isEqualTo(GROUP_TABLES);
+        assertThat(roomTables(shuffled)).isEqualTo(GROUP_TABLES);
     }
 }

@@ -3,9 +3,11 @@ package io.parley.flink.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.schemas.events.MediaRef;
+import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SequencedMessage;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +47,47 @@ class MessageRowTest {
                 new SequencedMessage("r1", 1, "m", "a", "d", "g", "c", "hi", null, null, 1, 1, 1);
 
         assertThat(MessageRow.of(m).media()).isNull();
-        assertThat(SearchDocument.of(MessageRow.of(m)).body()).isEqualTo("hi");
+        assertThat(MessageRow.of(m).event()).isNull();
+        assertThat(SearchDocument.of(SearchOp.index(MessageRow.of(m))).body()).isEqualTo("hi");
+    }
+
+    @Test
+    void shouldFlattenAnEventIntoItsRowWithTheEventAsJsonAndNoBodyOrMedia() {
+        RoomEvent event = RoomEvent.reaction(3, "👍", true);
+        SequencedMessage m =
+                new SequencedMessage(
+                        "r1",
+                        1001,
+                        "e-1",
+                        "bob",
+                        "d2",
+                        "gw1",
+                        "c-2",
+                        "ignored",
+                        List.of(new MediaRef("md1", "image/png", 42)),
+                        null,
+                        111,
+                        100,
+                        105,
+                        event,
+                        null);
+
+        MessageRow row = MessageRow.of(m);
+
+        assertThat(row)
+                .isEqualTo(
+                        new MessageRow(
+                                "r1",
+                                1,
+                                1001,
+                                "e-1",
+                                "bob",
+                                "c-2",
+                                null,
+                                null,
+                                null,
+                                111,
+                                "{\"kind\":\"reaction\",\"target_seq\":3,\"emoji\":\"👍\",\"active\":true}"));
     }
 
     @Test
@@ -53,6 +95,15 @@ class MessageRowTest {
         for (Class<?> type :
                 List.of(
                         MessageRow.class,
+                        MessageEdit.class,
+                        MessageDeletion.class,
+                        ReactionChange.class,
+                        RoomRow.class,
+                        RoomRename.class,
+                        MemberRow.class,
+                        MemberRemoval.class,
+                        RoleChange.class,
+                        SearchOp.class,
                         CursorChange.class,
                         Cursor.class,
                         DeliverySummary.class,
@@ -60,9 +111,17 @@ class MessageRowTest {
                         io.parley.schemas.events.ReceiptEvent.class,
                         io.parley.schemas.events.ReceiptUpdate.class,
                         io.parley.schemas.events.DeliveryStat.class)) {
-            assertThat(TypeInformation.of(type))
-                    .as(type.getSimpleName())
-                    .isInstanceOf(PojoTypeInfo.class);
+            TypeInformation<?> info = TypeInformation.of(type);
+            assertThat(info).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
+            PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) info;
+            for (int i = 0; i < pojo.getArity(); i++) {
+                assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
+                        .as(
+                                type.getSimpleName()
+                                        + "."
+                                        + pojo.getPojoFieldAt(i).getField().getName())
+                        .isNotInstanceOf(GenericTypeInfo.class);
+            }
         }
     }
 }
