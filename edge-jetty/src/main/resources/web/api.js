@@ -35,7 +35,21 @@ export function createApi(getToken) {
   return {
     devToken: (userId) => call('POST', '/v1/auth/dev-token', { user_id: userId }),
     rooms: () => call('GET', '/v1/rooms'),
-    createRoom: (kind, members, name) => call('POST', '/v1/rooms', { kind, members, name: name || undefined }),
+    createRoom: (kind, members, name, clientMsgId) =>
+      call('POST', '/v1/rooms', { kind, members, name: name || undefined, client_msg_id: clientMsgId }),
+    /** v1.1: {room_id, kind, name, encrypted, last_seq, members: [{user_id, role}]}, members only. */
+    roomInfo: (roomId) => call('GET', `/v1/rooms/${encodeURIComponent(roomId)}`),
+    // membership and name (PROTOCOL.md section 4): each answers {room_id, seq} once its event is in the log
+    rename: (roomId, name, clientMsgId) =>
+      call('PATCH', `/v1/rooms/${encodeURIComponent(roomId)}`, { name, client_msg_id: clientMsgId }),
+    addMember: (roomId, userId, role, clientMsgId) =>
+      call('POST', `/v1/rooms/${encodeURIComponent(roomId)}/members`, { user_id: userId, role, client_msg_id: clientMsgId }),
+    removeMember: (roomId, userId, clientMsgId) =>
+      call('DELETE', `/v1/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}?`
+        + q({ client_msg_id: clientMsgId })),
+    setRole: (roomId, userId, role, clientMsgId) =>
+      call('PUT', `/v1/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`,
+        { role, client_msg_id: clientMsgId }),
     history: (roomId, beforeSeq, limit = 50) =>
       call('GET', '/v1/history?' + q({ room_id: roomId, before_seq: beforeSeq, limit })),
     search: (text, roomId) => call('GET', '/v1/search?' + q({ q: text, room_id: roomId, limit: 20 })),

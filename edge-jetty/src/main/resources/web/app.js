@@ -2,7 +2,7 @@
 
 import { createApi } from './api.js';
 import { Session } from './protocol.js';
-import { Room, state, room, openRoom } from './store.js';
+import { Room, TIMELINE_KINDS, state, room, openRoom } from './store.js';
 import { sha256Hex } from './sha256.js';
 import * as ui from './ui.js';
 
@@ -20,9 +20,10 @@ const session = new Session({
   onFrame,
   onState: onConnection,
   lastSeq: (id) => room(id)?.contig ?? 0,
-  onReady: resendPending,
+  onReady,
 });
-const sendRefs = new Map(); // ref of a send -> {roomId, clientMsgId}
+// ref of a command -> {roomId, clientMsgId} (send, edit, delete, react) or {roomId, join: true}
+const sendRefs = new Map();
 const mediaUrls = new Map(); // media_id -> Promise<object URL>
 let typing = { roomId: null, on: false, sentAt: 0, timer: null };
 let wasOnline = false;
@@ -80,6 +81,7 @@ async function signIn(userId) {
 }
 
 function enterApp() {
+  ui.configure({ media: mediaEl, react, edit: startEdit, remove: deleteMessage, setRole, removeMember });
   $('signin').hidden = true;
   $('app').hidden = false;
   $('me').textContent = state.me;
@@ -114,27 +116,69 @@ function onConnection(s, info) {
 
 // ---------- rooms ----------
 
+/**
+ * The room list from GET /v1/rooms. Events keep it live (a new room, a removal, a rename); this poll
+ * brings the unread counts of rooms that are not open and what was missed while offline. A room
+ * held before the request and absent from its answer is gone (removed while offline).
+ */
 async function loadRooms() {
   try {
     await freshToken();
+    const before = new Set(state.rooms.keys());
     const list = await api.rooms();
     roomsFailing = false;
+    const listed = new Set();
     for (const s of list) {
+      listed.add(s.room_id);
+      // a list read before my removal arrived after it
+      if (state.left.has(s.room_id) && state.left.get(s.room_id) >= (s.last_seq || 0)) continue;
+      state.left.delete(s.room_id);
       let r = room(s.room_id);
       if (r) r.update(s);
-      else state.rooms.set(s.room_id, (r = new Room(s)));
+      else {
+        state.rooms.set(s.room_id, (r = new Room(s)));
+        r.origin = 'list';
+      }
+      if (s.role) r.setMember(state.me, true, s.role, s.last_seq || 0);
       const peer = r.kind === 'direct' ? r.peer(state.me) : null;
       if (peer) r.peers.add(peer);
       if (r.id === state.openRoomId && r.readSent >= r.lastSeq) r.unread = 0;
     }
+    for (const id of before) {
+      const gone = room(id);
+      if (!listed.has(id) && gone) dropRoom(id, `You are no longer a member of ${gone.title(state.me)}`);
+    }
     ui.renderRooms(openRoomById);
     const r = openRoom();
-    if (r) $('room-title').textContent = r.title(state.me);
+    if (r) renderOpenRoom(r);
   } catch (e) {
     if (e.status === 401) await freshToken(true).catch(() => {});
     if (!roomsFailing) toast(`Rooms: ${e.message}`);
     roomsFailing = true;
   }
+}
+
+/** Forgets a room I am no longer a member of; closes it if it is open. */
+function dropRoom(id, why, removedAtSeq) {
+  const r = room(id);
+  if (!r) return;
+  state.left.set(id, Math.max(state.left.get(id) || 0, removedAtSeq || r.lastSeq));
+  session.forget(id);
+  r.typing.forEach((t) => clearTimeout(t));
+  clearTimeout(r.gapTimer);
+  clearTimeout(r.cursorTimer);
+  state.rooms.delete(id);
+  if (state.openRoomId === id) {
+    stopTyping();
+    cancelEdit();
+    state.openRoomId = null;
+    $('room-view').dataset.roomId = '';
+    $('room-pane').hidden = true;
+    $('room-empty').hidden = false;
+    $('room-empty').textContent = why || 'Pick a room or create one.';
+  }
+  if (why) toast(why, 'info');
+  ui.renderRooms(openRoomById);
 }
 
 async function createRoom() {
@@ -144,10 +188,16 @@ async function createRoom() {
   if (kind === 'direct' && members.length !== 1) return toast('A direct room has exactly one other user');
   const name = kind === 'direct' ? `${state.me} & ${members[0]}` : $('new-room-name').value.trim() || [state.me, ...members].join(', ');
   try {
-    const { room_id: id } = await api.createRoom(kind, members, name);
-    const r = new Room({ room_id: id, kind, name, last_seq: 0, read_seq: 0, unread: 0 });
-    members.forEach((m) => r.peers.add(m));
-    state.rooms.set(id, r);
+    const { room_id: id, seq } = await api.createRoom(kind, members, name, newClientMsgId());
+    // its room_created event may have come first and added the room already
+    let r = room(id);
+    if (!r) {
+      r = new Room({ room_id: id, kind, name, last_seq: seq || 0, read_seq: 0, unread: 0 });
+      r.origin = 'created';
+      state.rooms.set(id, r);
+      state.left.delete(id);
+    }
+    members.forEach((m) => r.kind === 'direct' && r.peers.add(m));
     $('new-room-members').value = '';
     $('new-room-name').value = '';
     ui.renderRooms(openRoomById);
@@ -162,47 +212,158 @@ async function openRoomById(id) {
   const prev = openRoom();
   if (prev) {
     stopTyping();
+    cancelEdit();
     session.leave(prev.id);
     prev.typing.forEach((t) => clearTimeout(t));
     prev.typing.clear();
   }
   const r = room(id);
+  if (!r) return;
   state.openRoomId = id;
   $('room-view').dataset.roomId = id;
   $('room-empty').hidden = true;
   $('room-pane').hidden = false;
   $('search-results').hidden = true;
   $('search-input').value = '';
-  $('room-title').textContent = r.title(state.me);
   $('message-list').replaceChildren();
-  for (const m of [...r.messages.values()].sort((a, b) => a.seq - b.seq)) ui.placeMessage(r, m, mediaEl);
-  for (const m of r.pending.values()) ui.placeMessage(r, m, mediaEl);
+  const entries = [...r.messages.values(), ...r.events.values()].sort((a, b) => a.seq - b.seq);
+  for (const x of entries) {
+    if (r.events.has(x.seq)) ui.placeEvent(x);
+    else ui.placeMessage(r, x);
+  }
+  for (const m of r.pending.values()) ui.placeMessage(r, m);
+  renderOpenRoom(r);
   ui.renderTyping(r);
   ui.renderPresence(r);
   ui.renderRooms(openRoomById);
   historyStatus(r);
   scrollToBottom(true);
   $('message-input').focus();
+  loadRoomInfo(r);
 
   if (r.base === null) {
     // first open: the newest page from the archive; the join's replay covers what it lacks
     try {
       const page = await api.history(id, undefined, PAGE);
-      addMessages(r, (page.messages || []).map(normalize));
-      if (!page.next_before_seq) r.noOlder = true;
+      if (room(id) !== r) return;
+      const top = addPage(r, page);
+      const low = page.next_before_seq || 1;
+      if (top !== null) {
+        // the page spans [low, top] (newest first): the entries it does not list (edits,
+        // deletions, reactions) are folded into their messages, so they count as held
+        r.cover(low, top);
+        r.setBase(low - 1);
+      } else if (page.next_before_seq) {
+        r.setBase(page.next_before_seq - 1);
+      }
+      if (!page.next_before_seq && top !== null) r.noOlder = true;
     } catch (e) {
-      // history is an optional service: the join's replay still brings the recent messages
+      // history is an optional service: the join's replay still brings the recent entries
     }
-    if (r.base === null) {
-      r.setBase(r.minSeq !== Infinity ? r.minSeq - 1 : Math.max(0, r.lastSeq - PAGE));
-    }
+    if (r.base === null) r.setBase(Math.max(0, r.lastSeq - PAGE));
     if (state.openRoomId !== id) return;
     historyStatus(r);
     scrollToBottom(true);
   }
-  session.join(id, r.contig);
+  join(r);
   r.peers.forEach((p) => p !== state.me && fetchPresence(p));
   flushCursors(r);
+}
+
+/** Joins the room on the session, replaying every entry above the contiguous run. */
+function join(r) {
+  const ref = session.join(r.id, r.contig);
+  if (ref) sendRefs.set(ref, { roomId: r.id, join: true });
+}
+
+/** GET /v1/rooms/{id}: members and roles of the open room (events keep them current after). */
+async function loadRoomInfo(r) {
+  try {
+    const info = await api.roomInfo(r.id);
+    if (room(r.id) !== r) return;
+    const role = r.roleOf(state.me);
+    r.update({ kind: info.kind, name: info.name, encrypted: info.encrypted, last_seq: info.last_seq });
+    r.setMembers(info.members || [], info.last_seq || 0);
+    if (r.id === state.openRoomId) {
+      renderOpenRoom(r);
+      ui.renderPresence(r);
+      if (r.roleOf(state.me) !== role) refreshMessages(r);
+    }
+    ui.renderRooms(openRoomById);
+  } catch (e) {
+    if (e.status === 403 || e.status === 404) return void loadRooms();
+    // members are also learned from the room's events
+  }
+}
+
+/** The open room's header, members panel and composer. */
+function renderOpenRoom(r) {
+  ui.renderRoomHead(r);
+  ui.renderRoomPanel(r);
+  const input = $('message-input');
+  // the web client holds no keys: an encrypted room (PROTOCOL.md section 6) is shown, not written to
+  input.disabled = r.encrypted;
+  $('send-btn').disabled = r.encrypted;
+  $('attach-btn').disabled = r.encrypted;
+  input.placeholder = r.encrypted ? 'Encrypted room: use a client that holds your keys' : 'Message';
+}
+
+/** Renders the shown messages again (my role changed: the delete buttons follow it). */
+function refreshMessages(r) {
+  for (const m of r.messages.values()) ui.placeMessage(r, m);
+}
+
+function toggleRoomPanel(show) {
+  const panel = $('room-panel');
+  panel.hidden = show === undefined ? !panel.hidden : !show;
+  $('members-btn').setAttribute('aria-expanded', String(!panel.hidden));
+  const r = openRoom();
+  if (!panel.hidden && r) {
+    ui.renderRoomPanel(r);
+    loadRoomInfo(r);
+  }
+}
+
+/** A membership or name change over HTTP; its event updates the view when it arrives. */
+async function roomChange(what, call) {
+  try {
+    await freshToken();
+    return await call(newClientMsgId());
+  } catch (e) {
+    toast(`${what}: ${e.message}`);
+    return null;
+  }
+}
+
+async function renameRoom() {
+  const r = openRoom();
+  const name = $('rename-input').value.trim();
+  if (!r || !name || name === r.name) return;
+  if (await roomChange('Rename', (cmid) => api.rename(r.id, name, cmid))) $('rename-input').blur();
+}
+
+async function addMember() {
+  const r = openRoom();
+  const user = $('add-member-input').value.trim();
+  if (!r || !user) return;
+  if (await roomChange('Add member', (cmid) => api.addMember(r.id, user, undefined, cmid))) {
+    $('add-member-input').value = '';
+  }
+}
+
+function removeMember(r, userId) {
+  roomChange('Remove member', (cmid) => api.removeMember(r.id, userId, cmid));
+}
+
+function setRole(r, userId, role) {
+  roomChange('Change role', (cmid) => api.setRole(r.id, userId, role, cmid));
+}
+
+async function leaveRoom() {
+  const r = openRoom();
+  if (!r || r.kind !== 'group') return;
+  const res = await roomChange('Leave', (cmid) => api.removeMember(r.id, state.me, cmid));
+  if (res) dropRoom(r.id, `You left ${r.title(state.me)}`, res.seq);
 }
 
 // ---------- frames ----------
@@ -211,11 +372,13 @@ function onFrame(f) {
   switch (f.type) {
     case 'joined': return onJoined(f);
     case 'message': return onMessage(f);
+    case 'event': return onEvent(f);
     case 'sent': return onSent(f);
     case 'receipt': return onReceipt(f);
     case 'typing': return onTyping(f);
     case 'presence': return onPresence(f);
     case 'resumed': return onJoined(f);
+    case 'read_state': return onReadState(f);
     case 'error': return onError(f);
     default: return undefined;
   }
@@ -229,11 +392,38 @@ function onJoined(f) {
   flushCursors(r);
 }
 
+/** v1.1: my read cursor moved on another device of mine. */
+function onReadState(f) {
+  const r = room(f.room_id);
+  if (!r) return;
+  r.update({ read_seq: f.read_seq });
+  r.readSent = Math.max(r.readSent, f.read_seq);
+  if (f.read_seq >= r.lastSeq && r.unread !== 0) {
+    r.unread = 0;
+    ui.renderRooms(openRoomById);
+  }
+}
+
+function reactionMap(list) {
+  const map = new Map();
+  for (const x of list || []) if (x.user_ids?.length) map.set(x.emoji, new Set(x.user_ids));
+  return map;
+}
+
+/** A message frame (live, replayed, or from history with its current state) as the client holds it. */
 function normalize(f) {
+  const deleted = !!f.deleted;
   return {
     seq: f.seq, msg_id: f.msg_id, sender_id: f.sender_id, client_msg_id: f.client_msg_id,
-    body: f.body || '', media: f.media || [], reply_to_seq: f.reply_to_seq, ts: f.ts,
+    body: deleted ? '' : f.body || '', encrypted: !deleted && f.body == null && f.ciphertext != null,
+    media: deleted ? [] : f.media || [], reply_to_seq: f.reply_to_seq, ts: f.ts,
+    edited_ts: f.edited_ts || null, deleted, reactions: deleted ? new Map() : reactionMap(f.reactions),
   };
+}
+
+function normalizeEvent(f) {
+  const { type: _type, room: _summary, ...e } = f;
+  return { ...e, event: true };
 }
 
 function onMessage(f) {
@@ -242,7 +432,7 @@ function onMessage(f) {
   const m = normalize(f);
   if (m.sender_id !== state.me) notePeer(r, m.sender_id);
   if (m.sender_id === state.me && m.client_msg_id) r.pending.delete(m.client_msg_id);
-  if (!addMessages(r, [m])) return;
+  if (!addEntries(r, [m])) return;
   if (m.sender_id !== state.me && r.typing.has(m.sender_id)) {
     clearTimeout(r.typing.get(m.sender_id));
     r.typing.delete(m.sender_id);
@@ -254,8 +444,114 @@ function onMessage(f) {
   }
 }
 
-/** Adds sequenced messages (deduplicated by seq) and shows them; true if any was new. */
-function addMessages(r, messages) {
+/**
+ * A room event (PROTOCOL.md section 4). In the joined room it is an entry of the log like a
+ * message: deduplicated by seq and counted in the contiguous run. Outside it (room_created,
+ * member_*, room_renamed reach every member, and the user they name, joined or not) it only
+ * updates the room list: the join's replay brings it as an entry later. A new room comes with
+ * {@code room}, so it is listed at once; after my own member_removed the room sends nothing more.
+ */
+function onEvent(f) {
+  let r = room(f.room_id);
+  const removesMe = f.kind === 'member_removed' && f.user_id === state.me;
+  if (!r) {
+    if (removesMe) return;
+    if (!f.room) return void loadRooms();
+    if ((state.left.get(f.room_id) ?? -1) >= f.seq) return;
+    state.left.delete(f.room_id);
+    r = new Room({ room_id: f.room_id, kind: f.room.kind, name: f.room.name, last_seq: f.room.last_seq });
+    r.origin = 'event';
+    state.rooms.set(r.id, r);
+  } else if (f.room) {
+    r.update({ kind: f.room.kind, name: f.room.name, encrypted: f.room.encrypted, last_seq: f.room.last_seq });
+  }
+  if (f.room) r.encrypted = !!f.room.encrypted;
+  const e = normalizeEvent(f);
+  if (session.rooms.has(r.id) && r.base !== null) {
+    if (!addEntries(r, [e])) return;
+  } else {
+    applyRoomEvent(r, e);
+    r.lastSeq = Math.max(r.lastSeq, e.seq);
+  }
+  if (removesMe) {
+    const by = f.actor_id === state.me ? 'You left' : `${f.actor_id} removed you from`;
+    return void dropRoom(r.id, `${by} ${r.title(state.me)}`, f.seq);
+  }
+  ui.renderRooms(openRoomById);
+}
+
+/** What a timeline event changes of the room: its name, members and roles (never undone by older entries). */
+function applyRoomEvent(r, e) {
+  switch (e.kind) {
+    case 'room_created':
+      r.update({ kind: e.room_kind, encrypted: e.encrypted });
+      r.rename(e.name ?? null, e.seq);
+      for (const m of e.members || []) r.setMember(m.user_id, true, m.role, e.seq);
+      r.membersKnown = true;
+      break;
+    case 'member_added':
+      r.setMember(e.user_id, true, e.role, e.seq);
+      break;
+    case 'member_removed':
+      r.setMember(e.user_id, false, null, e.seq);
+      break;
+    case 'role_changed':
+      r.setMember(e.user_id, true, e.role, e.seq);
+      break;
+    case 'room_renamed':
+      r.rename(e.name, e.seq);
+      break;
+    default:
+      return false;
+  }
+  if (r.id === state.openRoomId) {
+    renderOpenRoom(r);
+    ui.renderPresence(r);
+    if (e.user_id === state.me && e.kind === 'role_changed') refreshMessages(r);
+  }
+  return true;
+}
+
+/**
+ * An edit, deletion or reaction applied to its message, if held (an older message comes from
+ * history with them folded in). Replays bring them again in seq order, so each is idempotent.
+ */
+function applyToMessage(r, e) {
+  const m = r.messages.get(e.target_seq);
+  if (!m || m.deleted) return null;
+  switch (e.kind) {
+    case 'message_edited':
+      m.body = e.body ?? '';
+      m.encrypted = e.body == null && e.ciphertext != null;
+      m.edited_ts = e.ts;
+      break;
+    case 'message_deleted':
+      Object.assign(m, { deleted: true, body: '', media: [], reactions: new Map(), encrypted: false });
+      if (state.editing?.roomId === r.id && state.editing.seq === m.seq) cancelEdit();
+      break;
+    case 'reaction': {
+      const users = m.reactions.get(e.emoji) || new Set();
+      if (e.active) users.add(e.actor_id);
+      else users.delete(e.actor_id);
+      if (users.size) m.reactions.set(e.emoji, users);
+      else m.reactions.delete(e.emoji);
+      break;
+    }
+    default:
+      return null;
+  }
+  return m;
+}
+
+/** A history page (newest first); the highest seq it lists, or null when it lists nothing. */
+function addPage(r, page) {
+  const entries = [...(page.messages || []).map(normalize), ...(page.events || []).map(normalizeEvent)];
+  addEntries(r, entries);
+  return entries.length ? Math.max(...entries.map((x) => x.seq)) : null;
+}
+
+/** Adds sequenced entries (deduplicated by seq) and shows them; true if any was new. */
+function addEntries(r, entries) {
   const open = r.id === state.openRoomId;
   const atBottom = open && nearBottom();
   const list = $('messages');
@@ -263,12 +559,24 @@ function addMessages(r, messages) {
   const top = list.scrollTop;
   let added = false;
   let older = false;
-  for (const m of messages) {
-    if (!r.add(m)) continue;
+  for (const x of entries) {
+    if (x.event) {
+      if (!r.mark(x.seq)) continue;
+      if (TIMELINE_KINDS.has(x.kind)) {
+        r.events.set(x.seq, x);
+        applyRoomEvent(r, x);
+        if (open) ui.placeEvent(x);
+      } else {
+        const m = applyToMessage(r, x);
+        if (m && open) ui.placeMessage(r, m);
+      }
+    } else {
+      if (!r.add(x)) continue;
+      if (x.sender_id !== state.me) notePeer(r, x.sender_id);
+      if (open) ui.placeMessage(r, x);
+    }
     added = true;
-    older ||= r.base !== null && m.seq <= r.base;
-    if (m.sender_id !== state.me) notePeer(r, m.sender_id);
-    if (open) ui.placeMessage(r, m, mediaEl);
+    older ||= r.base !== null && x.seq <= r.base;
   }
   if (!added) return false;
   if (open) {
@@ -283,16 +591,18 @@ function addMessages(r, messages) {
 function onSent(f) {
   const r = room(f.room_id);
   if (!r) return;
+  // an edit, deletion or reaction: its event (same seq) brings the change
+  if (r.actions.delete(f.client_msg_id)) return;
   const p = r.pending.get(f.client_msg_id);
   if (!p) return;
   r.pending.delete(f.client_msg_id);
   Object.assign(p, { seq: f.seq, msg_id: f.msg_id, ts: f.ts || p.ts });
   if (r.messages.has(f.seq)) {
     // the message frame came first: drop the local echo
-    if (r.id === state.openRoomId) ui.placeMessage(r, r.messages.get(f.seq), mediaEl);
+    if (r.id === state.openRoomId) ui.placeMessage(r, r.messages.get(f.seq));
     return;
   }
-  addMessages(r, [p]);
+  addEntries(r, [p]);
 }
 
 /**
@@ -341,17 +651,30 @@ function onPresence(f) {
 
 function onError(f) {
   const target = f.ref && sendRefs.get(f.ref);
-  toast(`${f.code}: ${f.message}`);
-  if (!target) return;
+  if (!target) return void toast(`${f.code}: ${f.message}`);
   sendRefs.delete(f.ref);
   const r = room(target.roomId);
+  if (target.join) {
+    // no longer a member (removed while this client was away): the room is gone
+    if (f.code === 'forbidden' && r) dropRoom(r.id, `You are no longer a member of ${r.title(state.me)}`);
+    else toast(`${f.code}: ${f.message}`);
+    return;
+  }
+  toast(`${f.code}: ${f.message}`);
+  const retry = f.code === 'rate_limited' || f.code === 'unavailable' || f.code === 'internal';
+  const action = r?.actions.get(target.clientMsgId);
+  if (action) {
+    if (retry) setTimeout(() => transmitAction(r, target.clientMsgId), f.retry_after_ms || 2000);
+    else r.actions.delete(target.clientMsgId);
+    return;
+  }
   const p = r?.pending.get(target.clientMsgId);
   if (!p) return;
-  if (f.code === 'rate_limited' || f.code === 'unavailable' || f.code === 'internal') {
+  if (retry) {
     setTimeout(() => transmit(r, p), f.retry_after_ms || 2000);
   } else {
     p.failed = true;
-    if (r.id === state.openRoomId) ui.placeMessage(r, p, mediaEl);
+    if (r.id === state.openRoomId) ui.placeMessage(r, p);
   }
 }
 
@@ -399,34 +722,36 @@ function flushCursors(r) {
   }
 }
 
+/**
+ * A gap that the replay did not close in time: join again from the contiguous seq, so the server
+ * replays the log's entries as appended. (History would not do: it folds edits, deletions and
+ * reactions into their messages and does not list them, so their seqs would stay missing.)
+ */
 function scheduleGapFill(r, delay = 2000) {
   if (r.gapTimer || !r.gap()) return;
-  r.gapTimer = setTimeout(async () => {
+  r.gapTimer = setTimeout(() => {
     r.gapTimer = null;
-    const gap = r.gap();
-    if (!gap) return;
-    // a gap that replay did not close in time: fetch exactly it from history
-    try {
-      const page = await api.history(r.id, gap[1] + 1, Math.min(200, gap[1] - gap[0] + 1));
-      addMessages(r, (page.messages || []).map(normalize));
-    } catch {
-      // retried below
-    }
+    if (!r.gap() || room(r.id) !== r) return;
+    if (session.rooms.has(r.id)) join(r);
     scheduleGapFill(r, Math.min(30000, delay * 2));
   }, delay);
 }
 
 // ---------- sending ----------
 
+function newClientMsgId() {
+  return 'w' + Date.now().toString(36) + randomId(8);
+}
+
 function sendMessage(body, media = []) {
   const r = openRoom();
   if (!r || (!body.trim() && media.length === 0)) return;
   const m = {
-    seq: null, client_msg_id: 'w' + Date.now().toString(36) + randomId(8), sender_id: state.me,
-    body, media, ts: Date.now(),
+    seq: null, client_msg_id: newClientMsgId(), sender_id: state.me,
+    body, media, ts: Date.now(), edited_ts: null, deleted: false, reactions: new Map(),
   };
   r.pending.set(m.client_msg_id, m);
-  ui.placeMessage(r, m, mediaEl);
+  ui.placeMessage(r, m);
   scrollToBottom(true);
   transmit(r, m);
 }
@@ -439,11 +764,72 @@ function transmit(r, m) {
   if (session.send(frame)) sendRefs.set(frame.ref, { roomId: r.id, clientMsgId: m.client_msg_id });
 }
 
+/**
+ * An edit, deletion or reaction (PROTOCOL.md section 4): a command with its own client_msg_id,
+ * answered by {@code sent}; the change itself shows when its event arrives.
+ */
+function sendAction(r, frame) {
+  const clientMsgId = newClientMsgId();
+  r.actions.set(clientMsgId, { frame: { ...frame, room_id: r.id, client_msg_id: clientMsgId }, sentAt: 0 });
+  transmitAction(r, clientMsgId);
+}
+
+function transmitAction(r, clientMsgId) {
+  const a = r.actions.get(clientMsgId);
+  if (!a) return;
+  const frame = { ...a.frame };
+  a.sentAt = Date.now();
+  if (session.send(frame)) sendRefs.set(frame.ref, { roomId: r.id, clientMsgId });
+}
+
+function react(r, m, emoji, active) {
+  if (m.seq == null || m.deleted) return;
+  sendAction(r, { type: 'react', target_seq: m.seq, emoji, active });
+}
+
+function deleteMessage(r, m) {
+  if (m.seq == null || m.deleted) return;
+  sendAction(r, { type: 'delete', target_seq: m.seq });
+}
+
+/** Edit mode: the composer holds the message's body; submitting it sends an edit. */
+function startEdit(r, m) {
+  if (m.seq == null || m.deleted || m.sender_id !== state.me || r.id !== state.openRoomId) return;
+  stopTyping();
+  state.editing = { roomId: r.id, seq: m.seq };
+  $('message-input').value = m.body;
+  ui.renderEditing(state.editing);
+  $('message-input').focus();
+}
+
+function cancelEdit() {
+  if (!state.editing) return;
+  state.editing = null;
+  $('message-input').value = '';
+  ui.renderEditing(null);
+}
+
+function submitEdit(body) {
+  const { roomId, seq } = state.editing;
+  cancelEdit();
+  const r = room(roomId);
+  const m = r?.messages.get(seq);
+  if (!m || m.deleted || !body.trim() || body === m.body) return;
+  sendAction(r, { type: 'edit', target_seq: seq, body });
+}
+
+/** After each (re)connect: the room list may have changed meanwhile; pending commands go again. */
+function onReady() {
+  resendPending();
+  loadRooms();
+}
+
 /** After a (re)connect: the same client_msg_id again is idempotent on the server. */
 function resendPending() {
   for (const id of session.rooms) {
     const r = room(id);
     r?.pending.forEach((m) => !m.failed && transmit(r, m));
+    r?.actions.forEach((a, clientMsgId) => transmitAction(r, clientMsgId));
   }
   const r = openRoom();
   if (r) flushCursors(r);
@@ -451,14 +837,16 @@ function resendPending() {
 
 function resendStale() {
   if (!session.online) return;
+  const stale = (t) => Date.now() - (t || 0) > RESEND_AFTER_MS;
   for (const r of state.rooms.values()) {
-    r.pending.forEach((m) => !m.failed && Date.now() - (m.sentAt || 0) > RESEND_AFTER_MS && transmit(r, m));
+    r.pending.forEach((m) => !m.failed && stale(m.sentAt) && transmit(r, m));
+    r.actions.forEach((a, clientMsgId) => stale(a.sentAt) && transmitAction(r, clientMsgId));
   }
 }
 
 function onComposerInput() {
   const r = openRoom();
-  if (!r) return;
+  if (!r || state.editing) return;
   if ($('message-input').value.trim() === '') return stopTyping();
   const now = Date.now();
   if (!typing.on || typing.roomId !== r.id || now - typing.sentAt > TYPING_REFRESH_MS) {
@@ -481,6 +869,7 @@ function stopTyping() {
 async function attach(file) {
   const r = openRoom();
   if (!r || !file) return;
+  cancelEdit();
   if (!/^image\/(png|jpeg|gif|webp)$/.test(file.type)) return toast('Only PNG, JPEG, GIF or WebP images');
   try {
     const bytes = await file.arrayBuffer();
@@ -515,7 +904,7 @@ function mediaEl(x) {
 // ---------- history and search ----------
 
 function historyStatus(r) {
-  const done = r.noOlder || r.minSeq === 1 || (r.minSeq === Infinity && (r.base ?? 0) === 0);
+  const done = r.noOlder || (r.olderBefore ?? 1) <= 1;
   $('load-older').hidden = done || !!r.loadingOlder;
   $('history-status').textContent = r.loadingOlder ? 'Loading…' : done ? 'Beginning of the conversation' : '';
 }
@@ -523,7 +912,7 @@ function historyStatus(r) {
 async function loadOlder() {
   const r = openRoom();
   if (!r || r.loadingOlder || r.noOlder || r.base === null) return;
-  const before = r.minSeq !== Infinity ? r.minSeq : r.base + 1;
+  const before = r.olderBefore;
   if (before <= 1) {
     r.noOlder = true;
     return historyStatus(r);
@@ -532,8 +921,12 @@ async function loadOlder() {
   historyStatus(r);
   try {
     const page = await api.history(r.id, before, PAGE);
-    if (!page.next_before_seq || !(page.messages || []).length) r.noOlder = true;
-    addMessages(r, (page.messages || []).map(normalize));
+    if (room(r.id) !== r) return;
+    // a page spans up to PAGE entries and may list few of them (folded edits and reactions):
+    // only a missing next_before_seq means the start of the room
+    if (page.next_before_seq) r.olderBefore = Math.min(r.olderBefore, page.next_before_seq);
+    else r.noOlder = true;
+    addPage(r, page);
   } catch (e) {
     toast(`History: ${e.message}`);
   } finally {
@@ -596,11 +989,27 @@ function wire() {
   $('composer').addEventListener('submit', (e) => {
     e.preventDefault();
     const body = $('message-input').value;
+    if (state.editing) return void submitEdit(body);
     $('message-input').value = '';
     stopTyping();
     sendMessage(body);
   });
   $('message-input').addEventListener('input', onComposerInput);
+  $('message-input').addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && state.editing) cancelEdit();
+  });
+  $('edit-cancel').addEventListener('click', cancelEdit);
+  $('members-btn').addEventListener('click', () => toggleRoomPanel());
+  $('room-panel-close').addEventListener('click', () => toggleRoomPanel(false));
+  $('rename-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    renameRoom();
+  });
+  $('add-member-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    addMember();
+  });
+  $('leave-btn').addEventListener('click', leaveRoom);
   $('attach-btn').addEventListener('click', () => $('attach-input').click());
   $('attach-input').addEventListener('change', (e) => {
     attach(e.target.files[0]);

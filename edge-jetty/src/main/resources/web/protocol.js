@@ -1,5 +1,6 @@
-// The WebSocket session of wire protocol v1 (PROTOCOL.md section 2): connects, keeps the joined
-// rooms, reconnects with exponential backoff and then resumes every room from its last seq.
+// The WebSocket session of wire protocol v1.1 (PROTOCOL.md sections 2 and 4): connects, keeps the
+// joined rooms, reconnects with exponential backoff and then resumes every room from its last
+// contiguous seq (messages and events alike).
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 8000;
@@ -55,13 +56,20 @@ export class Session {
     return true;
   }
 
+  /** Joins (or joins again: the replay restarts from sinceSeq); the ref of the join, or null if offline. */
   join(roomId, sinceSeq) {
     this.rooms.add(roomId);
-    this.send({ type: 'join', room_id: roomId, since_seq: Math.max(0, sinceSeq || 0) });
+    const frame = { type: 'join', room_id: roomId, since_seq: Math.max(0, sinceSeq || 0) };
+    return this.send(frame) ? frame.ref : null;
   }
 
   leave(roomId) {
     if (this.rooms.delete(roomId)) this.send({ type: 'leave', room_id: roomId });
+  }
+
+  /** A room I was removed from: the server sends nothing more of it, so no leave and no resume. */
+  forget(roomId) {
+    this.rooms.delete(roomId);
   }
 
   /** Skips the wait of the backoff (the browser came back online, the tab became visible). */

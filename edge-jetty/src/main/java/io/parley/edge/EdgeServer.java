@@ -87,15 +87,16 @@ public final class EdgeServer implements AutoCloseable {
         publisher = new Publisher(backends.pulsar, clock);
         TokenService tokens = new TokenService(config.jwtSecret(), config.jwtPublicKeyPem(), clock);
         PendingCalls pending = new PendingCalls();
+        MessageStore store = new MessageStore(backends.cql);
         RoomService rooms =
                 new RoomService(
                         backends.cql,
                         backends.redis,
+                        store,
                         publisher,
                         pending,
                         config.gatewayId(),
                         clock);
-        MessageStore store = new MessageStore(backends.cql);
         SessionRegistry sessions =
                 new SessionRegistry(backends.redis, config.gatewayId(), config.sessionTtlMs());
         PresenceService presence =

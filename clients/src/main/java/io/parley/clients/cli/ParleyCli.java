@@ -24,6 +24,13 @@ import java.util.concurrent.TimeUnit;
  * rooms                                        list my rooms
  * create-room --kind group|direct --members a,b [--name N]
  * send --room R --body TEXT [--cmid ID]        send and wait for the sent tick
+ * edit --room R --seq SEQ --body TEXT          edit my message at SEQ (waits for sent)
+ * delete --room R --seq SEQ                    delete a message for everyone (waits for sent)
+ * react --room R --seq SEQ --emoji E [--off]   react to a message, or remove the reaction
+ * rename --room R --name N                     rename a group (admins)
+ * add-member --room R --member U [--role admin|member]
+ * remove-member --room R --member U            remove a member (admins)
+ * leave-room --room R                          leave a group
  * tail --room R [--since SEQ] [--count N]      follow a room (replays seq > SEQ first)
  * history --room R [--before SEQ] [--limit N]
  * search --q TEXT [--room R] [--limit N]
@@ -44,7 +51,9 @@ public final class ParleyCli {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println(
-                    "usage: parley cli <token|rooms|create-room|send|tail|history|search|bench> [options]");
+                    "usage: parley cli <token|rooms|create-room|send|edit|delete|react|rename"
+                            + "|add-member|remove-member|leave-room|tail|history|search|bench>"
+                            + " [options]");
             System.exit(2);
         }
         if (args[0].equals("bench")) {
@@ -88,7 +97,59 @@ public final class ParleyCli {
                                                         .stream()
                                                         .filter(s -> !s.isBlank())
                                                         .toList())));
-                case "send" -> send(client);
+                case "send" ->
+                        command(
+                                client,
+                                new HashMap<>(Map.of("type", "send", "body", required("body"))));
+                case "edit" ->
+                        command(
+                                client,
+                                new HashMap<>(
+                                        Map.of(
+                                                "type",
+                                                "edit",
+                                                "target_seq",
+                                                seq(),
+                                                "body",
+                                                required("body"))));
+                case "delete" ->
+                        command(
+                                client,
+                                new HashMap<>(Map.of("type", "delete", "target_seq", seq())));
+                case "react" ->
+                        command(
+                                client,
+                                new HashMap<>(
+                                        Map.of(
+                                                "type",
+                                                "react",
+                                                "target_seq",
+                                                seq(),
+                                                "emoji",
+                                                required("emoji"),
+                                                "active",
+                                                !o.containsKey("off"))));
+                case "rename" ->
+                        print(
+                                client.call(
+                                        "PATCH",
+                                        "/v1/rooms/" + ParleyClient.q(required("room")),
+                                        token(client),
+                                        Map.of("name", required("name"))));
+                case "add-member" -> {
+                    Map<String, Object> body = new HashMap<>(Map.of("user_id", required("member")));
+                    if (o.containsKey("role")) {
+                        body.put("role", required("role"));
+                    }
+                    print(
+                            client.call(
+                                    "POST",
+                                    "/v1/rooms/" + ParleyClient.q(required("room")) + "/members",
+                                    token(client),
+                                    body));
+                }
+                case "remove-member" -> removeMember(client, required("member"));
+                case "leave-room" -> removeMember(client, required("user"));
                 case "tail" -> tail(client);
                 case "history" ->
                         print(
@@ -144,9 +205,30 @@ public final class ParleyCli {
         return v;
     }
 
-    private void send(ParleyClient client) throws Exception {
-        String room = required("room");
-        String cmid = o.getOrDefault("cmid", UUID.randomUUID().toString());
+    private long seq() {
+        try {
+            return Long.parseLong(required("seq"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seq must be a number");
+        }
+    }
+
+    private void removeMember(ParleyClient client, String member) throws Exception {
+        print(
+                client.call(
+                        "DELETE",
+                        "/v1/rooms/"
+                                + ParleyClient.q(required("room"))
+                                + "/members/"
+                                + ParleyClient.q(member),
+                        token(client),
+                        null));
+    }
+
+    /** A command to a room's log over the WebSocket; waits for its {@code sent} or error. */
+    private void command(ParleyClient client, Map<String, Object> frame) throws Exception {
+        frame.put("room_id", required("room"));
+        frame.put("client_msg_id", o.getOrDefault("cmid", UUID.randomUUID().toString()));
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         ParleyClient.Connection c =
                 client.connect(
@@ -158,16 +240,7 @@ public final class ParleyCli {
                                 reply.complete(f);
                             }
                         });
-        c.send(
-                Map.of(
-                        "type",
-                        "send",
-                        "room_id",
-                        room,
-                        "client_msg_id",
-                        cmid,
-                        "body",
-                        required("body")));
+        c.send(frame);
         JsonNode f = reply.get(30, TimeUnit.SECONDS);
         c.close();
         print(f);
@@ -187,7 +260,7 @@ public final class ParleyCli {
                         o.getOrDefault("device", "cli"),
                         f -> {
                             String type = f.path("type").asText();
-                            if (type.equals("message")) {
+                            if (type.equals("message") || type.equals("event")) {
                                 print(f);
                                 done.countDown();
                             } else if (type.equals("error")) {
@@ -211,6 +284,12 @@ public final class ParleyCli {
         JsonNode node = value instanceof JsonNode n ? n : Json.MAPPER.valueToTree(value);
         if (json) {
             out.println(node.toString());
+        } else if (node.path("type").asText().equals("event")) {
+            out.printf(
+                    "#%d %s %s%n",
+                    node.path("seq").asLong(),
+                    node.path("actor_id").asText(),
+                    node.path("kind").asText());
         } else if (node.path("type").asText().equals("message")) {
             out.printf(
                     "#%d %s: %s%n",

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.parley.edge.delivery.PendingCalls;
 import io.parley.edge.delivery.Publisher;
+import io.parley.edge.store.MessageStore;
 import io.parley.schemas.RedisKeys;
 import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SendCommand;
@@ -46,9 +47,11 @@ public final class RoomService {
     public static final int MAX_GROUP_MEMBERS = 500;
     public static final int MAX_NAME_CHARS = 100;
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    public static final int MAX_UNREAD_COUNTED = 1000;
 
     private final CqlSession cql;
     private final JedisPooled redis;
+    private final MessageStore archive;
     private final Publisher publisher;
     private final PendingCalls pending;
     private final String gatewayId;
@@ -62,12 +65,14 @@ public final class RoomService {
     public RoomService(
             CqlSession cql,
             JedisPooled redis,
+            MessageStore archive,
             Publisher publisher,
             PendingCalls pending,
             String gatewayId,
             Clock clock) {
         this.cql = cql;
         this.redis = redis;
+        this.archive = archive;
         this.publisher = publisher;
         this.pending = pending;
         this.gatewayId = gatewayId;
@@ -113,6 +118,9 @@ public final class RoomService {
         all.add(creator);
         for (String m : members == null ? List.<String>of() : members) {
             all.add(requireUserId(m));
+        }
+        if (name != null && name.isEmpty()) {
+            name = null; // no name given
         }
         requireName(name, true);
         String roomId;
@@ -262,6 +270,7 @@ public final class RoomService {
             }
             long last = lastSeq(roomId);
             long read = readSeq(roomId, userId);
+            long unread = last > read ? unread(roomId, userId, read, last) : 0;
             Row role = cql.execute(selectRole.bind(roomId, userId)).one();
             out.add(
                     new RoomSummary(
@@ -270,11 +279,21 @@ public final class RoomService {
                             room.name(),
                             last,
                             read,
-                            Math.max(0, last - read),
+                            unread,
                             role == null ? RoomEvent.MEMBER : roleOf(role),
                             room.encrypted()));
         }
         return out;
+    }
+
+    /**
+     * Other users' messages after the read cursor (events never count), from the archive; at most
+     * {@value #MAX_UNREAD_COUNTED} are counted.
+     */
+    private long unread(String roomId, String userId, long read, long last) {
+        return archive.range(roomId, read + 1, last, MAX_UNREAD_COUNTED).stream()
+                .filter(e -> e.isMessage() && !userId.equals(e.senderId()))
+                .count();
     }
 
     /** The user's rooms: the live path's set, or the projection when the set is missing. */

@@ -11,6 +11,7 @@ import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.frames.ServerFrame;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +34,7 @@ public final class MessageStore {
     private final CqlSession cql;
     private final PreparedStatement ascending;
     private final PreparedStatement descending;
+    private final PreparedStatement selectDeleted;
 
     public MessageStore(CqlSession cql) {
         this.cql = cql;
@@ -42,6 +44,10 @@ public final class MessageStore {
                                 + COLUMNS
                                 + " FROM parley.messages_by_room WHERE room_id = ? AND bucket = ?"
                                 + " AND seq >= ? AND seq <= ? ORDER BY seq ASC LIMIT ?");
+        this.selectDeleted =
+                cql.prepare(
+                        "SELECT deleted FROM parley.messages_by_room WHERE room_id = ? AND bucket = ?"
+                                + " AND seq = ?");
         this.descending =
                 cql.prepare(
                         "SELECT "
@@ -50,17 +56,37 @@ public final class MessageStore {
                                 + " AND seq < ? ORDER BY seq DESC LIMIT ?");
     }
 
-    /** Entries with {@code from <= seq <= to}, ascending, at most {@code limit}: catch-up. */
+    /**
+     * Entries with {@code from <= seq <= to}, ascending, at most {@code limit}: catch-up. An edit
+     * of a message deleted since is replayed without its body: a deletion is final.
+     */
     public List<SequencedMessage> range(String roomId, long from, long to, int limit) {
-        List<SequencedMessage> out = new ArrayList<>();
-        long last =
-                Math.min(SequencedMessage.bucketOf(to), bucketOf(from) + MAX_BUCKETS_PER_PAGE - 1);
-        for (long b = SequencedMessage.bucketOf(from); b <= last && out.size() < limit; b++) {
-            for (Row row : cql.execute(ascending.bind(roomId, b, from, to, limit - out.size()))) {
-                out.add(toEntry(roomId, row).entry());
+        List<ArchivedEntry> rows = new ArrayList<>();
+        long last = Math.min(bucketOf(to), bucketOf(from) + MAX_BUCKETS_PER_PAGE - 1);
+        for (long b = bucketOf(from); b <= last && rows.size() < limit; b++) {
+            for (Row row : cql.execute(ascending.bind(roomId, b, from, to, limit - rows.size()))) {
+                rows.add(toEntry(roomId, row));
             }
         }
+        Map<Long, Boolean> deleted = new HashMap<>();
+        rows.forEach(r -> deleted.put(r.entry().seq(), r.deleted()));
+        List<SequencedMessage> out = new ArrayList<>(rows.size());
+        for (ArchivedEntry r : rows) {
+            SequencedMessage e = r.entry();
+            RoomEvent event = e.event();
+            if (event != null
+                    && RoomEvent.MESSAGE_EDITED.equals(event.kind())
+                    && deleted.computeIfAbsent(event.targetSeq(), seq -> isDeleted(roomId, seq))) {
+                e = e.withEvent(RoomEvent.edited(event.targetSeq(), null));
+            }
+            out.add(e);
+        }
         return out;
+    }
+
+    private boolean isDeleted(String roomId, long seq) {
+        Row row = cql.execute(selectDeleted.bind(roomId, bucketOf(seq), seq)).one();
+        return row != null && !row.isNull("deleted") && row.getBoolean("deleted");
     }
 
     /** The newest entries with {@code seq < beforeSeq}, descending, at most {@code limit}. */

@@ -37,14 +37,35 @@ final class BrowserSession implements AutoCloseable {
     private static final String MESSAGES_JS =
             "return [...document.querySelectorAll('#message-list li[data-testid=message]')]"
                     + ".map(e => [e.dataset.seq || '', e.dataset.sender || '',"
-                    + " e.dataset.status || '', (e.querySelector('.body') || {}).textContent || ''])";
+                    + " e.dataset.status || '', (e.querySelector('.body') || {}).textContent || '',"
+                    + " (e.querySelector('[data-testid=edited]') || {}).textContent || ''])";
+
+    /** Every sequenced line of the timeline, messages and room events, in DOM order. */
+    private static final String TIMELINE_JS =
+            "return [...document.querySelectorAll('#message-list > li[data-seq]')]"
+                    + ".map(e => [e.dataset.seq, e.dataset.testid === 'event' ? e.dataset.kind"
+                    + " : 'message', (e.querySelector('.event-text, .body') || {}).textContent"
+                    + " || ''])";
+
+    /** The reaction button of one emoji under the message of a seq (emoji compared in JS). */
+    private static final String REACTION_JS =
+            "const li = document.querySelector('#message-list li[data-testid=message][data-seq=\"'"
+                    + " + arguments[0] + '\"]');"
+                    + " return li ? [...li.querySelectorAll('[data-testid=reaction]')]"
+                    + ".find(b => b.dataset.emoji === arguments[1]) || null : null;";
 
     final String name;
     private final Path profile;
     private final ChromeDriver driver;
 
-    /** A message as the page shows it, in DOM order. */
-    record Shown(Long seq, String sender, String status, String body) {}
+    /** A message as the page shows it, in DOM order; {@code edited} is its "edited" label. */
+    record Shown(Long seq, String sender, String status, String body, String edited) {}
+
+    /** A line of the timeline: a message ({@code kind} "message") or a room event by its kind. */
+    record Entry(long seq, String kind, String text) {}
+
+    /** A reaction button as shown under a message. */
+    record Reaction(String emoji, int count, boolean mine, String text) {}
 
     private BrowserSession(String name, Path profile, ChromeDriver driver) {
         this.name = name;
@@ -148,6 +169,23 @@ final class BrowserSession implements AutoCloseable {
                         });
     }
 
+    /**
+     * Waits for the room in the list without refreshing it; returns how the client learned of it
+     * ({@code data-origin}: "event" when a live room event listed it, "list" when the polled room
+     * list did, "created" when this user created it).
+     */
+    String awaitRoomListed(String roomId) {
+        By item = By.cssSelector("li[data-testid=room][data-room-id='" + roomId + "']");
+        return waiting("room " + roomId + " listed without a refresh")
+                .until(
+                        d -> {
+                            List<WebElement> found = d.findElements(item);
+                            return found.isEmpty()
+                                    ? null
+                                    : found.get(0).getDomAttribute("data-origin");
+                        });
+    }
+
     /** Waits for the room in the list (it is polled), then opens it. */
     void openRoom(String roomId) {
         By item = By.cssSelector("li[data-testid=room][data-room-id='" + roomId + "']");
@@ -201,6 +239,78 @@ final class BrowserSession implements AutoCloseable {
                                         .orElse(null));
     }
 
+    /** Waits until the message of this seq is shown as {@code done} accepts; returns it. */
+    Shown awaitShown(long seq, String what, java.util.function.Predicate<Shown> done) {
+        return waiting("message " + seq + " " + what)
+                .until(
+                        d ->
+                                messages().stream()
+                                        .filter(
+                                                m ->
+                                                        m.seq() != null
+                                                                && m.seq() == seq
+                                                                && done.test(m))
+                                        .findFirst()
+                                        .orElse(null));
+    }
+
+    /** Clicks the reaction button of {@code emoji} under the message of this seq (a toggle). */
+    void react(long seq, String emoji) {
+        waiting("reaction " + emoji + " on message " + seq + " clicked")
+                .until(
+                        d -> {
+                            WebElement b = reactionButton(seq, emoji);
+                            if (b == null) {
+                                return false;
+                            }
+                            b.click();
+                            return true;
+                        });
+    }
+
+    /** Waits until the reaction of {@code emoji} under the message of this seq has this count. */
+    Reaction awaitReaction(long seq, String emoji, int count) {
+        return waiting("reaction " + emoji + " x" + count + " on message " + seq)
+                .until(
+                        d -> {
+                            WebElement b = reactionButton(seq, emoji);
+                            if (b == null
+                                    || !String.valueOf(count)
+                                            .equals(b.getDomAttribute("data-count"))) {
+                                return null;
+                            }
+                            return new Reaction(
+                                    emoji,
+                                    count,
+                                    "true".equals(b.getDomAttribute("data-mine")),
+                                    b.getText());
+                        });
+    }
+
+    private WebElement reactionButton(long seq, String emoji) {
+        return (WebElement) ((JavascriptExecutor) driver).executeScript(REACTION_JS, seq, emoji);
+    }
+
+    /** Edits my message of this seq from the composer's edit mode, and saves it. */
+    void edit(long seq, String body) {
+        By button =
+                By.cssSelector(
+                        "#message-list li[data-testid=message][data-seq='"
+                                + seq
+                                + "'] [data-testid=edit-btn]");
+        waiting("edit of message " + seq + " started")
+                .until(
+                        d -> {
+                            d.findElement(button).click();
+                            return d.findElement(By.id("edit-banner")).isDisplayed();
+                        });
+        WebElement input = driver.findElement(By.id("message-input"));
+        input.clear();
+        input.sendKeys(body);
+        input.sendKeys(Keys.ENTER);
+        waiting("edit mode left").until(d -> !d.findElement(By.id("edit-banner")).isDisplayed());
+    }
+
     /** Waits until my message with this body has one of the statuses; returns the status. */
     String awaitStatus(String body, List<String> statuses) {
         return waiting("message '" + body + "' in status " + statuses)
@@ -240,7 +350,22 @@ final class BrowserSession implements AutoCloseable {
                             seq.isEmpty() ? null : Long.parseLong(seq),
                             (String) r.get(1),
                             (String) r.get(2),
-                            (String) r.get(3)));
+                            (String) r.get(3),
+                            (String) r.get(4)));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Entry> timeline() {
+        List<Entry> out = new ArrayList<>();
+        for (Object row : (List<Object>) ((JavascriptExecutor) driver).executeScript(TIMELINE_JS)) {
+            List<Object> r = (List<Object>) row;
+            out.add(
+                    new Entry(
+                            Long.parseLong((String) r.get(0)),
+                            (String) r.get(1),
+                            (String) r.get(2)));
         }
         return out;
     }
@@ -261,6 +386,16 @@ final class BrowserSession implements AutoCloseable {
         try {
             b.append("connection: ").append(connection()).append('\n');
             b.append("messages: ").append(messages()).append('\n');
+            b.append("timeline: ").append(timeline()).append('\n');
+            b.append("rooms: ")
+                    .append(
+                            ((JavascriptExecutor) driver)
+                                    .executeScript(
+                                            "return [...document.querySelectorAll("
+                                                    + "'li[data-testid=room]')].map(e =>"
+                                                    + " e.dataset.roomId + '/' + e.dataset.origin)"
+                                                    + ".join(' ')"))
+                    .append('\n');
             b.append("toasts: ")
                     .append(driver.findElement(By.id("toasts")).getText().replace('\n', '|'))
                     .append('\n');

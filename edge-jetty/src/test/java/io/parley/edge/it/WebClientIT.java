@@ -1,6 +1,7 @@
 package io.parley.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.edge.EdgeConfig;
@@ -22,11 +23,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web client served by the edge, in two real headless Chromium browsers as two users: live
- * messages both ways, ticks, typing, and a reconnect across an edge restart that loses nothing.
- * Screenshots land in {@code target/screenshots}.
+ * messages both ways, ticks, typing, a reconnect across an edge restart that loses nothing, and the
+ * room events of PROTOCOL.md section 4 (a new room listed live, reactions, edits). Screenshots land
+ * in {@code target/screenshots}.
  */
 class WebClientIT {
     static final List<String> TICKED = List.of("sent", "delivered", "read");
+
+    /** The thumbs-up emoji (U+1F44D), escaped so the source stays ASCII. */
+    static final String THUMBS_UP = "\uD83D\uDC4D";
+
     static EdgeStack stack;
 
     /** A third edge of this test only, on a fixed port, so it can be restarted in place. */
@@ -170,17 +176,97 @@ class WebClientIT {
             }
             b.screenshot("11-dave-after-reconnect");
 
+            // the room's seq 1 is its room_created event, the messages follow it (section 4)
+            List<BrowserSession.Entry> timeline = b.timeline();
+            assertThat(timeline)
+                    .as("dave's timeline: each entry of the room's log once, in seq order")
+                    .extracting(BrowserSession.Entry::seq)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+            assertThat(timeline)
+                    .extracting(BrowserSession.Entry::kind)
+                    .first()
+                    .isEqualTo("room_created");
             List<BrowserSession.Shown> shown = b.messages();
             assertThat(shown)
-                    .as("dave's messages, by seq, once each, in order")
                     .extracting(BrowserSession.Shown::seq)
-                    .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+                    .containsExactlyElementsOf(LongStream.rangeClosed(2, last).boxed().toList());
             assertThat(shown)
                     .extracting(BrowserSession.Shown::body)
                     .containsExactlyElementsOf(sent);
             assertThat(a.messages())
                     .extracting(BrowserSession.Shown::body)
                     .containsExactlyElementsOf(sent);
+        }
+    }
+
+    @Test
+    void shouldListANewRoomAndShowReactionsAndEditsLiveInThePeersBrowser() throws Exception {
+        assertThat(flinkJobRunning("Parley: receipts"))
+                .as(
+                        "the read ticks come from the Flink job 'Parley: receipts': start it with"
+                                + " ./parley up")
+                .isTrue();
+        String alice = stack.user("web_erin");
+        String bob = stack.user("web_frank");
+        try (BrowserSession a = BrowserSession.start("erin");
+                BrowserSession b = BrowserSession.start("frank")) {
+            a.open(url(stack.a));
+            b.open(url(stack.b));
+            a.signIn(alice);
+            b.signIn(bob);
+
+            // Given erin creates a direct room with frank, who is signed in on the other edge
+            String room = a.createDirectRoom(bob);
+
+            // Then the room_created event lists it in frank's browser: no refresh, no list poll
+            assertThat(b.awaitRoomListed(room))
+                    .as("how frank's client learned of the room (data-origin)")
+                    .isEqualTo("event");
+            b.screenshot("20-frank-room-listed-live");
+            b.openRoom(room);
+            String body = "Lunch at noon?";
+            a.send(body);
+            long seq = b.awaitMessage(body);
+            assertThat(a.awaitMessage(body)).isEqualTo(seq);
+
+            // When erin reacts with a thumbs up, then frank sees it counted, live
+            a.react(seq, THUMBS_UP);
+            BrowserSession.Reaction seen = b.awaitReaction(seq, THUMBS_UP, 1);
+            assertThat(seen.text()).isEqualTo(THUMBS_UP + " 1");
+            assertThat(seen.mine()).as("frank did not react himself").isFalse();
+            assertThat(a.awaitReaction(seq, THUMBS_UP, 1).mine())
+                    .as("erin's own reaction")
+                    .isTrue();
+
+            // When erin edits her message, then frank sees the new body marked as edited
+            String edited = "Lunch at 12:30?";
+            a.edit(seq, edited);
+            BrowserSession.Shown shown =
+                    b.awaitShown(seq, "edited to '" + edited + "'", m -> edited.equals(m.body()));
+            assertThat(shown.edited()).isEqualTo("edited");
+            assertThat(a.awaitShown(seq, "edited", m -> edited.equals(m.body())).edited())
+                    .isEqualTo("edited");
+            b.screenshot("21-frank-sees-reaction-and-edit");
+
+            // the reaction and the edit are entries of the log too: frank's reply comes after them,
+            // and erin's read cursor (her contiguous seq) passes them to reach it
+            String reply = "12:30 works.";
+            b.send(reply);
+            long replySeq = a.awaitMessage(reply);
+            assertThat(replySeq).isEqualTo(seq + 3);
+            assertThat(b.awaitStatus(reply, List.of("read"))).isEqualTo("read");
+            for (BrowserSession s : List.of(a, b)) {
+                assertThat(s.timeline())
+                        .as(s.name + "'s timeline: the room's creation, then the two messages")
+                        .extracting(BrowserSession.Entry::seq, BrowserSession.Entry::kind)
+                        .containsExactly(
+                                tuple(1L, "room_created"),
+                                tuple(seq, "message"),
+                                tuple(replySeq, "message"));
+                assertThat(s.messages())
+                        .extracting(BrowserSession.Shown::body)
+                        .containsExactly(edited, reply);
+            }
         }
     }
 
