@@ -62,17 +62,20 @@ class HistorySearchIT {
                                 r.status() == 200
                                         && r.body().path("messages").size() == 50
                                         && r.body().path("messages").get(0).path("seq").asLong()
-                                                == 60);
+                                                == 61);
+        // seq 1 is room_created: the 60 messages are seqs 2..61
         JsonNode messages = page1.body().path("messages");
-        assertThat(messages.get(0).path("seq").asLong()).isEqualTo(60);
-        assertThat(messages.get(49).path("seq").asLong()).isEqualTo(11);
+        assertThat(messages.get(0).path("seq").asLong()).isEqualTo(61);
+        assertThat(messages.get(49).path("seq").asLong()).isEqualTo(12);
         long next = page1.body().path("next_before_seq").asLong();
-        assertThat(next).isEqualTo(11);
+        assertThat(next).isEqualTo(12);
         ParleyHttp.Reply page2 =
                 stack.apiA.call(
                         "GET", "/v1/history?room_id=" + room + "&before_seq=" + next, ta, null);
         assertThat(page2.body().path("messages")).hasSize(10);
-        assertThat(page2.body().path("messages").get(9).path("seq").asLong()).isEqualTo(1);
+        assertThat(page2.body().path("messages").get(9).path("seq").asLong()).isEqualTo(2);
+        assertThat(page2.body().path("events").get(0).path("kind").asText())
+                .isEqualTo("room_created");
         assertThat(page2.body().has("next_before_seq")).isFalse();
 
         ParleyHttp.Reply hits =
@@ -80,7 +83,7 @@ class HistorySearchIT {
                         get("/v1/search?q=" + word, ta),
                         r -> r.status() == 200 && r.body().path("hits").size() == 1);
         JsonNode hit = hits.body().path("hits").get(0);
-        assertThat(hit.path("seq").asLong()).isEqualTo(42);
+        assertThat(hit.path("seq").asLong()).isEqualTo(43);
         assertThat(hit.path("room_id").asText()).isEqualTo(room);
         assertThat(hit.path("highlight").asText()).contains("<em>" + word + "</em>");
 
@@ -117,22 +120,23 @@ class HistorySearchIT {
             for (int i = 1; i <= 5; i++) {
                 a.send(RealtimeIT.send(room, "u" + i, "m" + i));
             }
+            // seq 1 is room_created: the messages are 2..6
             b.messages(room, 5, WAIT);
-            b.send(Map.of("type", "ack", "room_id", room, "seq", 5));
-            b.send(Map.of("type", "read", "room_id", room, "seq", 3));
+            b.send(Map.of("type", "ack", "room_id", room, "seq", 6));
+            b.send(Map.of("type", "read", "room_id", room, "seq", 4));
             JsonNode delivered =
                     a.await(
                             f ->
                                     "receipt".equals(f.path("type").asText())
                                             && "delivered".equals(f.path("status").asText())
-                                            && f.path("seq").asLong() == 5,
+                                            && f.path("seq").asLong() == 6,
                             WAIT);
             JsonNode read =
                     a.await(
                             f ->
                                     "receipt".equals(f.path("type").asText())
                                             && "read".equals(f.path("status").asText())
-                                            && f.path("seq").asLong() == 3,
+                                            && f.path("seq").asLong() == 4,
                             WAIT);
             assertThat(delivered.path("user_id").asText()).isEqualTo(bob);
             assertThat(read.path("user_id").asText()).isEqualTo(bob);
@@ -143,14 +147,14 @@ class HistorySearchIT {
                         r -> {
                             for (JsonNode n : r.body()) {
                                 if (n.path("room_id").asText().equals(room)) {
-                                    return n.path("read_seq").asLong() == 3;
+                                    return n.path("read_seq").asLong() == 4;
                                 }
                             }
                             return false;
                         });
         for (JsonNode n : rooms.body()) {
             if (n.path("room_id").asText().equals(room)) {
-                assertThat(n.path("last_seq").asLong()).isEqualTo(5);
+                assertThat(n.path("last_seq").asLong()).isEqualTo(6);
                 assertThat(n.path("unread").asLong()).isEqualTo(2);
             }
         }

@@ -375,6 +375,9 @@ class RoomLogIT {
                 found = true;
                 assertThat(r.path("name").asText()).isEqualTo("renamed");
                 assertThat(r.path("role").asText()).isEqualTo("member");
+                // two events and no message: nothing unread (events never count)
+                assertThat(r.path("last_seq").asLong()).isEqualTo(2);
+                assertThat(r.path("unread").asLong()).isZero();
             }
         }
         assertThat(found).isTrue();
