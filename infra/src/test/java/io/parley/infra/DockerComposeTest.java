@@ -122,6 +122,8 @@ class DockerComposeTest {
                 .contains("rooms events delivery functions")
                 .contains("set-retention parley/rooms --time 7d --size 1G")
                 .contains("set-retention parley/events --time 7d --size 1G")
+                .contains("io.parley.schemas.topics.Topics --logs")
+                .contains("topicPolicies set-retention \"$$t\" --time -1 --size -1")
                 .contains("set-message-ttl parley/delivery --messageTTL 60")
                 .contains("cqlsh cassandra 9042 -f /opt/parley/schema.cql")
                 .contains("/opt/parley/messages-index.json")
