@@ -4,6 +4,7 @@ import io.parley.edge.auth.TokenService;
 import io.parley.edge.delivery.DeliveryListener;
 import io.parley.edge.delivery.PendingCalls;
 import io.parley.edge.delivery.Publisher;
+import io.parley.edge.delivery.UserLog;
 import io.parley.edge.http.HttpApi;
 import io.parley.edge.media.MediaService;
 import io.parley.edge.query.HistoryService;
@@ -87,6 +88,8 @@ public final class EdgeServer implements AutoCloseable {
         publisher = new Publisher(backends.pulsar, clock);
         TokenService tokens = new TokenService(config.jwtSecret(), config.jwtPublicKeyPem(), clock);
         PendingCalls pending = new PendingCalls();
+        UserLog userLog = new UserLog(publisher);
+        PrivacyService privacy = new PrivacyService(backends.cql, backends.redis, userLog, clock);
         MessageStore store = new MessageStore(backends.cql);
         RoomService rooms =
                 new RoomService(
@@ -95,16 +98,17 @@ public final class EdgeServer implements AutoCloseable {
                         store,
                         publisher,
                         pending,
+                        privacy,
                         config.gatewayId(),
                         clock);
         SessionRegistry sessions =
                 new SessionRegistry(backends.redis, config.gatewayId(), config.sessionTtlMs());
         PresenceService presence =
                 new PresenceService(backends.redis, config.sessionTtlMs(), publisher::signal);
-        PrivacyService privacy = new PrivacyService(backends.cql, backends.redis);
         MediaService media =
                 new MediaService(
                         backends.cql,
+                        userLog,
                         backends.s3,
                         backends.presigner,
                         config.s3Bucket(),
@@ -192,7 +196,7 @@ public final class EdgeServer implements AutoCloseable {
                                 new HistoryService(rooms, store),
                                 new SearchService(backends.es, rooms),
                                 media,
-                                new DeviceService(backends.cql, clock),
+                                new DeviceService(userLog, clock),
                                 presence,
                                 privacy,
                                 new StatsService(backends.cql),

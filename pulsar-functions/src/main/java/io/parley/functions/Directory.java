@@ -22,14 +22,27 @@ public interface Directory {
      * every gateway sees the change once its call has answered. Idempotent: a redelivered event
      * leaves the same keys.
      */
-    void apply(String roomId, RoomEvent event, RoomInfo room);
+    void apply(String roomId, long seq, RoomEvent event, RoomInfo room);
+
+    /**
+     * Records that a user has sent a message in a room (their consent to its peers as contacts).
+     */
+    void spoke(String userId, String roomId);
 
     /** Raises the room's last seq to {@code seq} if it is higher. */
     void raiseLastSeq(String roomId, long seq);
 
     /** {@link #raiseLastSeq} then {@link #members}: one round trip where the store allows it. */
     default Set<String> raiseLastSeqAndGetMembers(String roomId, long seq) {
+        return raiseLastSeqAndGetMembers(roomId, seq, null);
+    }
+
+    /** The same, also recording that {@code speaker} (if not null) spoke in the room. */
+    default Set<String> raiseLastSeqAndGetMembers(String roomId, long seq, String speaker) {
         raiseLastSeq(roomId, seq);
+        if (speaker != null) {
+            spoke(speaker, roomId);
+        }
         return members(roomId);
     }
 }

@@ -56,7 +56,8 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
         if (topic.equals(Topics.MESSAGES.name())) {
             SequencedMessage message = Topics.MESSAGES.decode(input);
             if (message.isMessage()) {
-                DeliveryPlan plan = router.forMessage(message.roomId(), message.seq(), now);
+                DeliveryPlan plan =
+                        router.forMessage(message.roomId(), message.seq(), message.senderId(), now);
                 publish(message.roomId(), plan, r -> DeliveryEnvelope.of(r, message), sends);
                 for (String user : plan.offlineUsers()) {
                     if (!user.equals(message.senderId())) {
@@ -98,7 +99,7 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
      * are never pushed.
      */
     private void routeEvent(SequencedMessage entry, long now, List<CompletableFuture<?>> sends) {
-        directory.apply(entry.roomId(), entry.event(), entry.room());
+        directory.apply(entry.roomId(), entry.seq(), entry.event(), entry.room());
         DeliveryPlan plan =
                 router.forEntry(entry.roomId(), entry.seq(), entry.event().namedUsers(), now);
         Map<String, List<DeviceRef>> byGateway = new java.util.TreeMap<>(plan.byGateway());

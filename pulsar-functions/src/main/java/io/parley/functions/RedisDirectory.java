@@ -53,32 +53,44 @@ public final class RedisDirectory implements Directory, AutoCloseable {
     }
 
     @Override
-    public void apply(String roomId, RoomEvent event, RoomInfo room) {
+    public void apply(String roomId, long seq, RoomEvent event, RoomInfo room) {
         try (Pipeline pipeline = redis.pipelined()) {
-            switch (event.kind()) {
-                case RoomEvent.ROOM_CREATED, RoomEvent.MEMBER_ADDED -> {
-                    for (String user : event.namedUsers()) {
-                        pipeline.sadd(RedisKeys.members(roomId), user);
-                        pipeline.sadd(RedisKeys.userRooms(user), roomId);
-                    }
+            String op =
+                    RoomEvent.MEMBER_REMOVED.equals(event.kind())
+                            ? "remove"
+                            : RoomEvent.ROOM_CREATED.equals(event.kind())
+                                            || RoomEvent.MEMBER_ADDED.equals(event.kind())
+                                    ? "add"
+                                    : null;
+            if (op != null) {
+                for (String user : event.namedUsers()) {
+                    pipeline.eval(
+                            RedisKeys.MEMBERSHIP_SCRIPT,
+                            List.of(
+                                    RedisKeys.members(roomId),
+                                    RedisKeys.memberSeqs(roomId),
+                                    RedisKeys.userRooms(user)),
+                            List.of(user, roomId, Long.toString(seq), op));
                 }
-                case RoomEvent.MEMBER_REMOVED -> {
-                    pipeline.srem(RedisKeys.members(roomId), event.userId());
-                    pipeline.srem(RedisKeys.userRooms(event.userId()), roomId);
-                }
-                default -> {}
             }
             if (room != null) {
-                Map<String, String> info = new HashMap<>();
-                info.put("kind", room.kind());
-                info.put("encrypted", Boolean.toString(room.encrypted()));
+                List<String> args = new ArrayList<>();
+                args.add(RedisKeys.seqVersion(seq));
+                args.addAll(List.of("kind", room.kind()));
+                args.addAll(List.of("encrypted", Boolean.toString(room.encrypted())));
                 if (room.name() != null) {
-                    info.put("name", room.name());
+                    args.addAll(List.of("name", room.name()));
                 }
-                pipeline.hset(RedisKeys.roomInfo(roomId), info);
+                pipeline.eval(
+                        RedisKeys.VERSIONED_HSET_SCRIPT, List.of(RedisKeys.roomInfo(roomId)), args);
             }
             pipeline.sync();
         }
+    }
+
+    @Override
+    public void spoke(String userId, String roomId) {
+        redis.sadd(RedisKeys.spoke(userId), roomId);
     }
 
     @Override
@@ -90,9 +102,12 @@ public final class RedisDirectory implements Directory, AutoCloseable {
     }
 
     @Override
-    public Set<String> raiseLastSeqAndGetMembers(String roomId, long seq) {
+    public Set<String> raiseLastSeqAndGetMembers(String roomId, long seq, String speaker) {
         Response<Set<String>> members;
         try (Pipeline pipeline = redis.pipelined()) {
+            if (speaker != null) {
+                pipeline.sadd(RedisKeys.spoke(speaker), roomId);
+            }
             pipeline.eval(
                     RedisKeys.RAISE_SCRIPT,
                     List.of(RedisKeys.lastSeq(roomId)),

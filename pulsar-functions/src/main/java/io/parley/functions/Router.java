@@ -34,6 +34,11 @@ public final class Router {
         return plan(directory.raiseLastSeqAndGetMembers(roomId, seq), now);
     }
 
+    /** {@link #forMessage}, recording that the sender spoke in the room in the same round trip. */
+    public DeliveryPlan forMessage(String roomId, long seq, String sender, long now) {
+        return plan(directory.raiseLastSeqAndGetMembers(roomId, seq, sender), now);
+    }
+
     /**
      * An entry of the log: every member's devices (raising the room's last seq in the same round
      * trip), plus the devices of {@code alsoUsers} (a removed member gets their own removal).

@@ -41,8 +41,12 @@ class RouterTest {
                         @Override
                         public void apply(
                                 String roomId,
+                                long seq,
                                 io.parley.schemas.events.RoomEvent event,
                                 io.parley.schemas.events.RoomInfo room) {}
+
+                        @Override
+                        public void spoke(String userId, String roomId) {}
 
                         @Override
                         public void raiseLastSeq(String roomId, long seq) {

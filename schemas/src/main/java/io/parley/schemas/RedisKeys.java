@@ -8,7 +8,8 @@ package io.parley.schemas;
  * and a replay rebuilds them the same way.
  *
  * <ul>
- *   <li>{@code members:<room>} set of user ids
+ *   <li>{@code members:<room>} set of user ids; {@code memberseq:<room>} hash user -> seq of the
+ *       last membership event applied (so an older event never undoes a newer one)
  *   <li>{@code urooms:<user>} set of room ids (cache of user_rooms)
  *   <li>{@code sessions:<user>} hash device_id -> {@link SessionEntry} ({@code gateway|expiry})
  *   <li>{@code presence:<user>} status with a TTL; absent means offline
@@ -16,8 +17,11 @@ package io.parley.schemas;
  *   <li>{@code presence-deadlines} sorted set user -> epoch ms when its presence key expires, so a
  *       gateway can announce offline a user whose gateway died without closing its sockets
  *   <li>{@code lastseq:<room>} the room's newest sequenced seq (only ever raised)
- *   <li>{@code roominfo:<room>} hash kind, name, encrypted (live path's view of the room)
- *   <li>{@code privacy:<user>} hash of privacy settings
+ *   <li>{@code roominfo:<room>} hash kind, name, encrypted, seq (the live path's view of the room)
+ *   <li>{@code spoke:<user>} set of rooms in which the user has sent a message (consent for
+ *       "contacts")
+ *   <li>{@code privacy:<user>} hash of privacy settings and {@code v}, the {@link LogPosition} of
+ *       the user-log entry they come from
  * </ul>
  */
 public final class RedisKeys {
@@ -53,6 +57,49 @@ public final class RedisKeys {
 
     public static String roomInfo(String roomId) {
         return "roominfo:" + roomId;
+    }
+
+    public static String memberSeqs(String roomId) {
+        return "memberseq:" + roomId;
+    }
+
+    public static String spoke(String userId) {
+        return "spoke:" + userId;
+    }
+
+    /**
+     * Applies one membership change if it is newer than the last applied for that member: {@code
+     * KEYS = members:<room>, memberseq:<room>, urooms:<user>}, {@code ARGV = user, room, seq,
+     * "add"|"remove"}. Returns 1 if applied. Idempotent and order-independent, so the live path
+     * (FanOut) and a replay (the persistence job) may both apply the same log.
+     */
+    public static final String MEMBERSHIP_SCRIPT =
+            "local c = tonumber(redis.call('hget', KEYS[2], ARGV[1]) or '0') "
+                    + "local n = tonumber(ARGV[3]) "
+                    + "if n <= c then return 0 end "
+                    + "redis.call('hset', KEYS[2], ARGV[1], ARGV[3]) "
+                    + "if ARGV[4] == 'add' then "
+                    + "redis.call('sadd', KEYS[1], ARGV[1]) redis.call('sadd', KEYS[3], ARGV[2]) "
+                    + "else "
+                    + "redis.call('srem', KEYS[1], ARGV[1]) redis.call('srem', KEYS[3], ARGV[2]) "
+                    + "end return 1";
+
+    /**
+     * Sets hash fields if the version is newer than the hash's {@code v} field: {@code KEYS[1]} the
+     * hash, {@code ARGV = version, field, value, field, value...}. Returns 1 if applied. For {@code
+     * roominfo:<room>} the version is the entry's seq, zero-padded ({@link #seqVersion}); for
+     * {@code privacy:<user>} a {@link LogPosition}.
+     */
+    public static final String VERSIONED_HSET_SCRIPT =
+            "local c = redis.call('hget', KEYS[1], 'v') "
+                    + "if c and c >= ARGV[1] then return 0 end "
+                    + "redis.call('hset', KEYS[1], 'v', ARGV[1]) "
+                    + "for i = 2, #ARGV, 2 do redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+                    + "return 1";
+
+    /** A seq as a version string that sorts like the number. */
+    public static String seqVersion(long seq) {
+        return String.format("%019d", seq);
     }
 
     public static String privacy(String userId) {

@@ -10,6 +10,7 @@ import com.networknt.schema.SpecVersion;
 import io.parley.schemas.events.MediaRef;
 import io.parley.schemas.events.ReceiptStatus;
 import io.parley.schemas.events.ReceiptUpdate;
+import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.frames.ClientCommand;
 import io.parley.schemas.frames.FrameCodec;
@@ -191,7 +192,31 @@ class FrameCodecTest {
                 new ServerFrame.Presence("bob", "offline", 1234L),
                 new ServerFrame.Resumed("r1", 9, null),
                 new ServerFrame.Pong("p"),
-                new ServerFrame.Error("rate_limited", "slow down", "x", 250L));
+                new ServerFrame.Error("rate_limited", "slow down", "x", 250L),
+                ServerFrame.Message.of(m)
+                        .withState(
+                                "edited",
+                                1200L,
+                                false,
+                                List.of(new ServerFrame.Reaction("👍", List.of("bob")))),
+                ServerFrame.Message.of(m).withState(null, null, true, null),
+                ServerFrame.Event.of(
+                        event(
+                                RoomEvent.created(
+                                        "group",
+                                        "team",
+                                        false,
+                                        List.of(new RoomEvent.Member("alice", "admin")))),
+                        new ServerFrame.EventRoom("group", "team", false, 1)),
+                ServerFrame.Event.of(event(RoomEvent.memberAdded("bob", "member")), null),
+                ServerFrame.Event.of(event(RoomEvent.reaction(3, "👍", true)), null),
+                ServerFrame.Event.of(event(RoomEvent.edited(3, "x")), null));
+    }
+
+    private static SequencedMessage event(RoomEvent e) {
+        return new SequencedMessage(
+                "r1", 4, "e-4", "alice", "d1", "gw1", "c4", null, null, null, 1000, 990, 995, e,
+                null);
     }
 
     @ParameterizedTest
@@ -217,6 +242,36 @@ class FrameCodecTest {
         assertThat(encoded.has("media")).isFalse();
         assertThat(Json.read(encoded.toString(), ServerFrame.Message.class))
                 .isEqualTo(ServerFrame.Message.of(m));
+    }
+
+    @Test
+    void shouldParseEditDeleteAndReactAndCheckTheEmojisSize() {
+        assertThat(
+                        CODEC.parse(
+                                        "{\"type\":\"edit\",\"room_id\":\"r1\",\"client_msg_id\":\"c\","
+                                                + "\"target_seq\":3,\"body\":\"new\"}")
+                                .command())
+                .isEqualTo(new ClientCommand.Edit(null, "r1", "c", 3, "new"));
+        assertThat(
+                        CODEC.parse(
+                                        "{\"type\":\"delete\",\"room_id\":\"r1\",\"client_msg_id\":\"c\","
+                                                + "\"target_seq\":3}")
+                                .command())
+                .isEqualTo(new ClientCommand.Delete(null, "r1", "c", 3));
+        assertThat(
+                        CODEC.parse(
+                                        "{\"type\":\"react\",\"room_id\":\"r1\",\"client_msg_id\":\"c\","
+                                                + "\"target_seq\":3,\"emoji\":\"👍\",\"active\":false}")
+                                .command())
+                .isEqualTo(new ClientCommand.React(null, "r1", "c", 3, "👍", false));
+        FrameCodec.Parsed tooLong =
+                CODEC.parse(
+                        "{\"type\":\"react\",\"room_id\":\"r1\",\"client_msg_id\":\"c\","
+                                + "\"target_seq\":3,\"emoji\":\""
+                                + "😀".repeat(9)
+                                + "\",\"active\":true}");
+        assertThat(tooLong.error().code()).isEqualTo("bad_request");
+        assertThat(tooLong.malformed()).isTrue();
     }
 
     @Test

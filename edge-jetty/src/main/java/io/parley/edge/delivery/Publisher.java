@@ -4,6 +4,7 @@ import io.parley.schemas.events.DeliveryStat;
 import io.parley.schemas.events.ReceiptEvent;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.Signal;
+import io.parley.schemas.events.UserEvent;
 import io.parley.schemas.topics.Topic;
 import io.parley.schemas.topics.Topics;
 import java.time.Clock;
@@ -42,6 +43,11 @@ public final class Publisher implements AutoCloseable {
 
     public CompletableFuture<MessageId> send(SendCommand send) {
         return publish(Topics.room(send.roomId()), send.roomId(), send);
+    }
+
+    /** An entry of the user's log; the future completes once it is in the log. */
+    public CompletableFuture<MessageId> user(UserEvent event) {
+        return publish(Topics.USERS, event.userId(), event);
     }
 
     public CompletableFuture<MessageId> receipt(ReceiptEvent receipt) {

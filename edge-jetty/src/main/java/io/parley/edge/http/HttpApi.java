@@ -309,13 +309,23 @@ public final class HttpApi extends Handler.Wrapper {
                                     caller,
                                     optionalText(b, "online_visibility"),
                                     optionalText(b, "last_seen_visibility"),
-                                    b.hasNonNull("read_receipts")
-                                            ? b.get("read_receipts").asBoolean()
-                                            : null);
+                                    readReceipts(b),
+                                    optionalText(b, "group_adds"));
         } else {
             settings = s.privacy().get(caller);
         }
         x.json(200, settings);
+    }
+
+    private static Boolean readReceipts(JsonNode b) {
+        JsonNode v = b.get("read_receipts");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "read_receipts must be a boolean");
+        }
+        return v.asBoolean();
     }
 
     private String user(HttpExchange x) {

@@ -3,8 +3,10 @@ package io.parley.edge.media;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.edge.delivery.UserLog;
 import io.parley.edge.rooms.RoomService;
 import io.parley.schemas.events.MediaRef;
+import io.parley.schemas.events.UserEvent;
 import io.parley.schemas.frames.ErrorCode;
 import io.parley.schemas.frames.ProtocolException;
 import java.time.Clock;
@@ -22,8 +24,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * Media: the client uploads bytes itself through a presigned PUT (content type and length bound
  * into the signature) and downloads through a short-lived presigned GET; the edge only keeps
- * metadata (Cassandra {@code media}) and checks, when a message references media, that it was
- * uploaded by the sender, to that room, with the declared size.
+ * metadata (an entry of the uploader's log; Cassandra {@code media} is its projection) and checks,
+ * when a message references media, that it was uploaded by the sender, to that room, with the
+ * declared size.
  */
 public final class MediaService {
     public static final long MAX_BYTES = 25L * 1024 * 1024;
@@ -41,32 +44,35 @@ public final class MediaService {
     static final Duration UPLOAD_TTL = Duration.ofMinutes(5);
     static final Duration DOWNLOAD_TTL = Duration.ofMinutes(5);
 
+    /** How long a lookup waits for a registration still on its way to the projection. */
+    static final Duration PROJECTION_WAIT = Duration.ofSeconds(3);
+
+    private static final long POLL_MS = 50;
+
     private final CqlSession cql;
+    private final UserLog log;
     private final S3Client s3;
     private final S3Presigner presigner;
     private final String bucket;
     private final RoomService rooms;
     private final Clock clock;
-    private final PreparedStatement insert;
     private final PreparedStatement select;
 
     public MediaService(
             CqlSession cql,
+            UserLog log,
             S3Client s3,
             S3Presigner presigner,
             String bucket,
             RoomService rooms,
             Clock clock) {
         this.cql = cql;
+        this.log = log;
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
         this.rooms = rooms;
         this.clock = clock;
-        insert =
-                cql.prepare(
-                        "INSERT INTO parley.media (media_id, room_id, uploader, mime, size, sha256,"
-                                + " object_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         select =
                 cql.prepare(
                         "SELECT room_id, uploader, mime, size, object_key FROM parley.media"
@@ -90,9 +96,15 @@ public final class MediaService {
             throw bad("sha256 must be 64 hex digits");
         }
         rooms.requireMember(roomId, userId);
-        String mediaId = "m" + UUID.randomUUID().toString().replace("-", "");
+        long now = clock.millis();
+        String mediaId = idOf(now);
         String key = roomId + "/" + mediaId;
-        cql.execute(insert.bind(mediaId, roomId, userId, mime, size, sha256, key, clock.millis()));
+        log.append(
+                UserEvent.mediaRegistered(
+                        userId,
+                        mediaId,
+                        now,
+                        new UserEvent.Media(mediaId, roomId, mime, size, sha256, key, now)));
         var presigned =
                 presigner.presignPutObject(
                         p ->
@@ -111,7 +123,7 @@ public final class MediaService {
     public List<MediaRef> resolveForSend(String userId, String roomId, List<String> mediaIds) {
         List<MediaRef> out = new ArrayList<>();
         for (String id : mediaIds) {
-            Row row = cql.execute(select.bind(id)).one();
+            Row row = registration(id);
             if (row == null
                     || !userId.equals(row.getString("uploader"))
                     || !roomId.equals(row.getString("room_id"))) {
@@ -139,7 +151,7 @@ public final class MediaService {
 
     /** A short-lived GET URL for a member of the media's room. */
     public String downloadUrl(String userId, String mediaId) {
-        Row row = cql.execute(select.bind(mediaId)).one();
+        Row row = registration(mediaId);
         if (row == null) {
             throw new ProtocolException(ErrorCode.NOT_FOUND, "no media " + mediaId);
         }
@@ -154,6 +166,45 @@ public final class MediaService {
                                                                 .key(row.getString("object_key"))))
                 .url()
                 .toString();
+    }
+
+    /**
+     * The registration of a media id from its projection; one registered a moment ago may still be
+     * on its way there, so a miss is asked again for up to {@link #PROJECTION_WAIT}.
+     */
+    private Row registration(String mediaId) {
+        long deadline = System.nanoTime() + PROJECTION_WAIT.toNanos();
+        while (true) {
+            Row row = cql.execute(select.bind(mediaId)).one();
+            if (row != null || System.nanoTime() > deadline || !fresh(mediaId)) {
+                return row;
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** {@code m<registration time, hex>x<random>}: a lookup can tell a fresh id from an old one. */
+    static String idOf(long now) {
+        return "m" + Long.toHexString(now) + "x" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** Whether the id says it was registered within {@link #PROJECTION_WAIT} (only then wait). */
+    private boolean fresh(String mediaId) {
+        int x = mediaId.indexOf('x');
+        if (!mediaId.startsWith("m") || x < 2) {
+            return false;
+        }
+        try {
+            long age = clock.millis() - Long.parseLong(mediaId.substring(1, x), 16);
+            return age >= 0 && age <= PROJECTION_WAIT.toMillis();
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static ProtocolException bad(String message) {

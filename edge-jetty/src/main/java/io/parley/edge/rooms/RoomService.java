@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.parley.edge.delivery.PendingCalls;
 import io.parley.edge.delivery.Publisher;
+import io.parley.edge.session.PrivacyService;
 import io.parley.edge.store.MessageStore;
 import io.parley.schemas.RedisKeys;
 import io.parley.schemas.events.RoomEvent;
@@ -54,6 +55,7 @@ public final class RoomService {
     private final MessageStore archive;
     private final Publisher publisher;
     private final PendingCalls pending;
+    private final PrivacyService privacy;
     private final String gatewayId;
     private final Clock clock;
     private final PreparedStatement selectRoom;
@@ -68,6 +70,7 @@ public final class RoomService {
             MessageStore archive,
             Publisher publisher,
             PendingCalls pending,
+            PrivacyService privacy,
             String gatewayId,
             Clock clock) {
         this.cql = cql;
@@ -75,6 +78,7 @@ public final class RoomService {
         this.archive = archive;
         this.publisher = publisher;
         this.pending = pending;
+        this.privacy = privacy;
         this.gatewayId = gatewayId;
         this.clock = clock;
         selectRoom =
@@ -151,6 +155,7 @@ public final class RoomService {
         } else {
             throw bad("kind must be 'direct' or 'group'");
         }
+        requireConsent(creator, new ArrayList<>(all));
         return call(
                 roomId,
                 creator,
@@ -163,6 +168,9 @@ public final class RoomService {
         requireMember(roomId, caller);
         requireUserId(userId);
         requireRole(role, true);
+        if (!isMember(roomId, userId)) {
+            requireConsent(caller, List.of(userId));
+        }
         return call(roomId, caller, clientMsgId, RoomEvent.memberAdded(userId, role));
     }
 
@@ -219,6 +227,18 @@ public final class RoomService {
             throw unavailable();
         } finally {
             pending.forget(roomId, actor, id);
+        }
+    }
+
+    /**
+     * PROTOCOL.md section 4: a member whose {@code group_adds} refuses the adder fails the call.
+     */
+    private void requireConsent(String adder, List<String> invitees) {
+        List<String> refusing = privacy.refusingAdder(adder, invitees);
+        if (!refusing.isEmpty()) {
+            throw new ProtocolException(
+                    ErrorCode.FORBIDDEN,
+                    "refused by the group_adds setting of " + String.join(", ", refusing));
         }
     }
 

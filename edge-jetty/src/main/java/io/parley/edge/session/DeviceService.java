@@ -1,29 +1,28 @@
 package io.parley.edge.session;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.parley.edge.delivery.UserLog;
+import io.parley.schemas.events.UserEvent;
 import io.parley.schemas.frames.ErrorCode;
 import io.parley.schemas.frames.ProtocolException;
 import io.parley.schemas.topics.Topics;
 import java.time.Clock;
 import java.util.Set;
+import java.util.UUID;
 
-/** Push tokens per (user, device) in Cassandra {@code devices}, read by the push job. */
+/**
+ * Push tokens per (user, device): a registration is an entry of the user's log; Cassandra {@code
+ * devices} (read by the push job) is its projection.
+ */
 public final class DeviceService {
     private static final Set<String> PLATFORMS = Set.of("android", "ios", "web");
     private static final int MAX_TOKEN_CHARS = 4096;
 
-    private final CqlSession cql;
+    private final UserLog log;
     private final Clock clock;
-    private final PreparedStatement upsert;
 
-    public DeviceService(CqlSession cql, Clock clock) {
-        this.cql = cql;
+    public DeviceService(UserLog log, Clock clock) {
+        this.log = log;
         this.clock = clock;
-        upsert =
-                cql.prepare(
-                        "INSERT INTO parley.devices (user_id, device_id, platform, push_token,"
-                                + " updated_at) VALUES (?, ?, ?, ?, ?)");
     }
 
     public void register(String userId, String deviceId, String platform, String pushToken) {
@@ -36,7 +35,14 @@ public final class DeviceService {
         if (pushToken.isBlank() || pushToken.length() > MAX_TOKEN_CHARS) {
             throw bad("push_token must be 1-" + MAX_TOKEN_CHARS + " chars");
         }
-        cql.execute(upsert.bind(userId, deviceId, platform, pushToken, clock.millis()));
+        log.append(
+                UserEvent.deviceRegistered(
+                        userId,
+                        UUID.randomUUID().toString(),
+                        clock.millis(),
+                        deviceId,
+                        platform,
+                        pushToken));
     }
 
     private static ProtocolException bad(String message) {

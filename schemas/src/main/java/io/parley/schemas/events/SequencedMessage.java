@@ -70,8 +70,21 @@ public record SequencedMessage(
     /** The same entry with another event payload (a read path hiding what a deletion ended). */
     public SequencedMessage withEvent(RoomEvent changed) {
         return new SequencedMessage(
-                roomId, seq, msgId, senderId, senderDeviceId, gatewayId, clientMsgId, body, media,
-                replyToSeq, ts, clientTs, edgeTs, changed, room);
+                roomId,
+                seq,
+                msgId,
+                senderId,
+                senderDeviceId,
+                gatewayId,
+                clientMsgId,
+                body,
+                media,
+                replyToSeq,
+                ts,
+                clientTs,
+                edgeTs,
+                changed,
+                room);
     }
 
     /** The same entry routed to another device and gateway (a retry from elsewhere). */

@@ -8,6 +8,7 @@ import io.parley.schemas.events.ReceiptUpdate;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.events.Signal;
+import io.parley.schemas.events.UserEvent;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,10 @@ public final class Topics {
 
     public static final Topic<SequencedMessage> MESSAGES =
             events("messages", SequencedMessage.class);
+
+    /** The users' logs: user-level state (privacy, devices, media), key = user id. */
+    public static final Topic<UserEvent> USERS = events("users", UserEvent.class);
+
     public static final Topic<ReceiptEvent> RECEIPTS = events("receipts", ReceiptEvent.class);
     public static final Topic<ReceiptUpdate> RECEIPT_UPDATES =
             events("receipt-updates", ReceiptUpdate.class);
@@ -51,12 +56,31 @@ public final class Topics {
      */
     public static List<Topic<?>> fixed() {
         return List.of(
-                MESSAGES, RECEIPTS, RECEIPT_UPDATES, SIGNALS, PUSH, DELIVERY_STATS, DEAD_LETTERS);
+                MESSAGES,
+                USERS,
+                RECEIPTS,
+                RECEIPT_UPDATES,
+                SIGNALS,
+                PUSH,
+                DELIVERY_STATS,
+                DEAD_LETTERS);
     }
 
-    /** Prints the fixed topics' names, one per line, for the stack's init script. */
+    /**
+     * The logs every projection is rebuilt from: kept for as long as replay is promised (no
+     * retention limit), where the other fixed topics keep their namespace's week.
+     */
+    public static List<Topic<?>> logs() {
+        return List.of(MESSAGES, USERS, RECEIPTS);
+    }
+
+    /**
+     * Prints the fixed topics' names (or with {@code --logs} the logs' names), one per line, for
+     * the stack's init script.
+     */
     public static void main(String[] args) {
-        fixed().forEach(t -> System.out.println(t.name()));
+        List<Topic<?>> topics = args.length > 0 && args[0].equals("--logs") ? logs() : fixed();
+        topics.forEach(t -> System.out.println(t.name()));
     }
 
     /** The ingress topic of one room. */

@@ -1,0 +1,66 @@
+package io.parley.schemas.events;
+
+/**
+ * An entry of a user's log {@code events/users} (key = user id): a change to user-level state.
+ * Every table and cache of that state (Cassandra {@code user_settings}, {@code devices}, {@code
+ * media}; Redis {@code privacy:<user>}) is a projection of this log. Which fields are set depends
+ * on {@link #kind}.
+ *
+ * @param privacy {@code privacy_set}: the user's whole settings after the change
+ * @param deviceId {@code device_registered}, {@code push_token_removed}
+ * @param pushToken {@code device_registered}: the new token; {@code push_token_removed}: the token
+ *     FCM reported dead (the device keeps a newer one if it registered one since)
+ * @param media {@code media_registered}: an upload the user was given a URL for
+ */
+public record UserEvent(
+        String userId,
+        String kind,
+        String eventId,
+        long ts,
+        Privacy privacy,
+        String deviceId,
+        String platform,
+        String pushToken,
+        Media media) {
+
+    public static final String PRIVACY_SET = "privacy_set";
+    public static final String DEVICE_REGISTERED = "device_registered";
+    public static final String PUSH_TOKEN_REMOVED = "push_token_removed";
+    public static final String MEDIA_REGISTERED = "media_registered";
+
+    /** Privacy settings (PROTOCOL.md section 3). */
+    public record Privacy(
+            String onlineVisibility,
+            String lastSeenVisibility,
+            boolean readReceipts,
+            String groupAdds) {}
+
+    /** A media registration (PROTOCOL.md section 3, {@code POST /v1/media}). */
+    public record Media(
+            String mediaId,
+            String roomId,
+            String mime,
+            long size,
+            String sha256,
+            String objectKey,
+            long createdAt) {}
+
+    public static UserEvent privacySet(String userId, String id, long ts, Privacy privacy) {
+        return new UserEvent(userId, PRIVACY_SET, id, ts, privacy, null, null, null, null);
+    }
+
+    public static UserEvent deviceRegistered(
+            String userId, String id, long ts, String deviceId, String platform, String token) {
+        return new UserEvent(
+                userId, DEVICE_REGISTERED, id, ts, null, deviceId, platform, token, null);
+    }
+
+    public static UserEvent pushTokenRemoved(
+            String userId, String id, long ts, String deviceId, String token) {
+        return new UserEvent(userId, PUSH_TOKEN_REMOVED, id, ts, null, deviceId, null, token, null);
+    }
+
+    public static UserEvent mediaRegistered(String userId, String id, long ts, Media media) {
+        return new UserEvent(userId, MEDIA_REGISTERED, id, ts, null, null, null, null, media);
+    }
+}
