@@ -97,6 +97,11 @@ class PresencePrivacyIT {
         String ta = stack.apiA.devToken(alice);
         String tb = stack.apiA.devToken(bob);
         String room = stack.apiA.createRoom(tb, "direct", List.of(alice));
+        // alice speaks in the room: that makes bob her contact (sharing a room alone does not)
+        try (WsClient a = stack.connect(stack.a, ta, "phone")) {
+            a.send(RealtimeIT.send(room, "hi", "hi bob"));
+            a.awaitType("sent", WAIT);
+        }
         ParleyHttp.Reply set =
                 stack.apiA.call(
                         "PUT",
