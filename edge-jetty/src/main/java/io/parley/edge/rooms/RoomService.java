@@ -342,6 +342,18 @@ public final class RoomService {
         return redis.sismember(key, userId);
     }
 
+    /**
+     * The seq of a former member's removal (the last membership change applied for a user who is no
+     * longer a member), or null when the user never was one.
+     */
+    public Long removedAt(String roomId, String userId) {
+        if (isMember(roomId, userId)) {
+            return null;
+        }
+        String seq = redis.hget(RedisKeys.memberSeqs(roomId), userId);
+        return seq == null ? null : Long.parseLong(seq);
+    }
+
     public void requireMember(String roomId, String userId) {
         if (!isMember(roomId, userId)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "not a member of room " + roomId);

@@ -140,7 +140,10 @@ public final class CommandHandler {
     }
 
     private void join(Connection c, ClientCommand.Join j) {
-        rooms.requireMember(j.roomId(), c.userId);
+        if (!rooms.isMember(j.roomId(), c.userId)) {
+            replayFormerMember(c, j.roomId(), j.sinceSeq(), j.ref());
+            return;
+        }
         long last = rooms.lastSeq(j.roomId());
         long read = rooms.readSeq(j.roomId(), c.userId);
         long from = j.sinceSeq() == null ? last : j.sinceSeq();
@@ -173,10 +176,7 @@ public final class CommandHandler {
         for (ClientCommand.RoomPosition position : r.rooms()) {
             String roomId = position.roomId();
             if (!rooms.isMember(roomId, c.userId)) {
-                c.emit(
-                        ServerFrame.Error.of(
-                                ErrorCode.FORBIDDEN, "not a member of room " + roomId, r.ref()),
-                        false);
+                replayFormerMember(c, roomId, position.lastSeq(), r.ref());
                 continue;
             }
             long last = rooms.lastSeq(roomId);
@@ -192,6 +192,32 @@ public final class CommandHandler {
                 c.rooms.put(roomId, stream);
             }
             coverRegistrationRace(c, roomId);
+        }
+    }
+
+    /**
+     * PROTOCOL.md section 4: a former member's join/resume replays the room up to and including
+     * their own {@code member_removed}, then answers {@code forbidden}; anyone else is refused at
+     * once.
+     */
+    private void replayFormerMember(Connection c, String roomId, Long sinceSeq, String ref) {
+        Long removedAt = rooms.removedAt(roomId, c.userId);
+        ServerFrame.Error refusal =
+                ServerFrame.Error.of(ErrorCode.FORBIDDEN, "not a member of room " + roomId, ref);
+        if (removedAt == null || sinceSeq == null || sinceSeq >= removedAt) {
+            c.emit(refusal, false);
+            return;
+        }
+        synchronized (c) {
+            RoomStream stream =
+                    new RoomStream(roomId, new SeqMerger(sinceSeq, removedAt, removedAt), null);
+            stream.onCaughtUp =
+                    () -> {
+                        c.rooms.remove(roomId, stream);
+                        c.emit(refusal, false);
+                    };
+            c.rooms.put(roomId, stream);
+            catchUp.startIfNeeded(c, stream);
         }
     }
 

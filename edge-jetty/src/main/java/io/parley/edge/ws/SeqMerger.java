@@ -14,6 +14,7 @@ import java.util.TreeMap;
 public final class SeqMerger {
     private long delivered;
     private long target;
+    private final long limit;
     private final TreeMap<Long, SequencedMessage> held = new TreeMap<>();
 
     /**
@@ -21,13 +22,22 @@ public final class SeqMerger {
      * @param target the room is known to reach at least this seq (a gap until it is delivered)
      */
     public SeqMerger(long delivered, long target) {
+        this(delivered, target, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param limit nothing after this seq is emitted (a former member's stream ends at their
+     *     removal)
+     */
+    public SeqMerger(long delivered, long target, long limit) {
         this.delivered = delivered;
-        this.target = Math.max(delivered, target);
+        this.limit = limit;
+        this.target = Math.min(limit, Math.max(delivered, target));
     }
 
     /** Accepts a message; returns what can now be emitted, in order (possibly nothing). */
     public List<SequencedMessage> accept(SequencedMessage m) {
-        if (m.seq() <= delivered) {
+        if (m.seq() <= delivered || m.seq() > limit) {
             return List.of();
         }
         held.putIfAbsent(m.seq(), m);
@@ -44,7 +54,7 @@ public final class SeqMerger {
      * The room is now known to reach at least this seq: anything not delivered up to it is a gap.
      */
     public void raiseTarget(long seq) {
-        target = Math.max(target, seq);
+        target = Math.max(target, Math.min(seq, limit));
     }
 
     /** The first missing seq and the last one known to be missing, or null if nothing is. */

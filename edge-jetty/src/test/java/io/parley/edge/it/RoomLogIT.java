@@ -239,6 +239,16 @@ class RoomLogIT {
             assertThat(b.drain("message", Duration.ofSeconds(1))).isEmpty();
             b.send(Map.of("type", "join", "room_id", room, "ref", "j"));
             assertThat(reply(b, "j").path("code").asText()).isEqualTo("forbidden");
+            // a former member's replay runs up to and including their removal, then forbidden
+            try (WsClient again = stack.connect(stack.a, tb, "d2")) {
+                again.send(Map.of("type", "join", "room_id", room, "since_seq", 0, "ref", "j2"));
+                assertThat(reply(again, "j2").path("code").asText()).isEqualTo("forbidden");
+                List<JsonNode> replayed = again.drain("event", Duration.ofMillis(200));
+                assertThat(replayed)
+                        .extracting(f -> f.path("seq").asLong())
+                        .containsExactly(1L, seq);
+                assertThat(again.drain("message", Duration.ofMillis(200))).isEmpty();
+            }
         }
         assertThat(call(stack.apiB, "GET", "/v1/history?room_id=" + room, tb, null).status())
                 .isEqualTo(403);
