@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * so this is where a job can be cancelled and resubmitted):
  *
  * <ul>
- *   <li>{@code POST /replay?job=persistence|search|receipts|metrics&from=earliest|<epoch-ms>}:
- *       {@link LocalCluster#replay}; answers the cancelled and submitted job ids.
+ *   <li>{@code POST /replay?job=<id>&from=earliest|<epoch-ms>} ({@code <id>} one of {@link
+ *       ParleyJob}'s: persistence, search, receipts, metrics, push, users): {@link
+ *       LocalCluster#replay}; answers the cancelled and submitted job ids.
  *   <li>{@code GET /jobs}: each job's id and status.
  * </ul>
  */

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Parley's local Flink cluster: a MiniCluster in this JVM with the dashboard/REST API on
  * 127.0.0.1:{@code FLINK_REST_PORT}, one slot per job and parallelism unit, checkpoints under
- * {@code $PARLEY_HOME/data/flink}; it submits the four jobs ({@link ParleyJob}) and serves the
- * replay control endpoint ({@link ControlEndpoint}) until the process is stopped.
+ * {@code $PARLEY_HOME/data/flink}; it submits every job of {@link ParleyJob} and serves the replay
+ * control endpoint ({@link ControlEndpoint}) until the process is stopped.
  *
  * <p>Jobs start without restored state; each resumes where its durable subscription stands (see
  * {@code SubscriptionStartCursor}), so stopping and starting the cluster neither loses nor re-reads

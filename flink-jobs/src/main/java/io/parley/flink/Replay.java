@@ -1,5 +1,6 @@
 package io.parley.flink;
 
+import io.parley.flink.jobs.ParleyJob;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,7 +34,9 @@ public final class Replay {
         }
         if (job == null || from == null) {
             System.err.println(
-                    "usage: Replay <persistence|search|receipts|metrics> --from earliest|<epoch-ms>");
+                    "usage: Replay <"
+                            + ParleyJob.ids().replace(", ", "|")
+                            + "> --from earliest|<epoch-ms>");
             System.exit(2);
         }
         parseFrom(from);

@@ -23,6 +23,11 @@ class ReplayTest {
         assertThat(ParleyJob.byId("metrics").inputTopic)
                 .isEqualTo("persistent://parley/events/delivery-stats");
         assertThat(ParleyJob.byId("push").inputTopic).isEqualTo("persistent://parley/events/push");
-        assertThatThrownBy(() -> ParleyJob.byId("teleport")).hasMessageContaining("unknown job");
+        assertThat(ParleyJob.byId("users").subscription()).isEqualTo("parley-users");
+        assertThat(ParleyJob.byId("users").inputTopic)
+                .isEqualTo("persistent://parley/events/users");
+        assertThatThrownBy(() -> ParleyJob.byId("teleport"))
+                .hasMessageContaining("unknown job")
+                .hasMessageContaining("persistence, search, receipts, metrics, push, users");
     }
 }

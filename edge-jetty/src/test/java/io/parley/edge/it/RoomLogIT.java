@@ -291,7 +291,23 @@ class RoomLogIT {
             assertThat(promoted.path("role").asText()).isEqualTo("admin");
         }
         String tb = tokenOf(bob);
+        String tc = tokenOf(carol);
+        ParleyHttp.Reply byMember =
+                call(
+                        stack.apiB,
+                        "PUT",
+                        "/v1/rooms/" + room + "/members/" + carol,
+                        tc,
+                        Map.of("role", "admin"));
+        assertThat(byMember.status()).isEqualTo(403);
         assertThat(stack.apiB.changeRole(tb, room, carol, "admin")).isGreaterThan(0);
+        // the last two members leave: the room is closed, nothing more is appended
+        stack.apiB.removeMember(tb, room, bob);
+        stack.apiB.removeMember(tc, room, carol);
+        assertThat(
+                        call(stack.apiA, "PATCH", "/v1/rooms/" + room, tc, Map.of("name", "ghost"))
+                                .status())
+                .isEqualTo(403);
     }
 
     @Test
@@ -431,6 +447,12 @@ class RoomLogIT {
             a.send(frame("react", room, "x2", bobs, Map.of("emoji", "👍", "active", true), "r5"));
             assertThat(reply(a, "r5").path("type").asText()).isEqualTo("sent");
             assertThat(event(b, room, "reaction").path("emoji").asText()).isEqualTo("👍");
+            String carol = stack.user("edit_c");
+            stack.apiA.addMember(ta, room, carol, null);
+            try (WsClient c = RealtimeIT.joined(stack.b, tokenOf(carol), "d", room)) {
+                c.send(frame("delete", room, "c1", doomed, Map.of(), "rc"));
+                assertThat(reply(c, "rc").path("code").asText()).isEqualTo("forbidden");
+            }
             a.send(frame("delete", room, "d1", doomed, Map.of(), "r6"));
             assertThat(reply(a, "r6").path("type").asText()).isEqualTo("sent");
             b.send(frame("edit", room, "e4", doomed, Map.of("body", "too late"), "r7"));

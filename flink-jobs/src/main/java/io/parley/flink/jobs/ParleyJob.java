@@ -2,7 +2,9 @@ package io.parley.flink.jobs;
 
 import io.parley.flink.ParleyConfig;
 import io.parley.schemas.topics.Topics;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -15,7 +17,8 @@ public enum ParleyJob {
     SEARCH("search", SearchIndexJob.NAME, Topics.MESSAGES.name()),
     RECEIPTS("receipts", ReceiptsJob.NAME, Topics.RECEIPTS.name()),
     METRICS("metrics", DeliveryMetricsJob.NAME, Topics.DELIVERY_STATS.name()),
-    PUSH("push", PushJob.NAME, Topics.PUSH.name());
+    PUSH("push", PushJob.NAME, Topics.PUSH.name()),
+    USERS("users", UserProjectionJob.NAME, Topics.USERS.name());
 
     public final String id;
     public final String jobName;
@@ -37,8 +40,12 @@ public enum ParleyJob {
                 return job;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown job '" + id + "': one of persistence, search, receipts, metrics, push");
+        throw new IllegalArgumentException("unknown job '" + id + "': one of " + ids());
+    }
+
+    /** Every job id, comma-separated. */
+    public static String ids() {
+        return Arrays.stream(values()).map(job -> job.id).collect(Collectors.joining(", "));
     }
 
     /** Adds this job's pipeline, with its production connectors, to {@code env}. */
@@ -56,6 +63,7 @@ public enum ParleyJob {
             case METRICS ->
                     DeliveryMetricsJob.production(config, inputTopic, subscription()).build(env);
             case PUSH -> PushJob.production(config, subscription()).build(env);
+            case USERS -> UserProjectionJob.production(config, subscription()).build(env);
         }
     }
 }

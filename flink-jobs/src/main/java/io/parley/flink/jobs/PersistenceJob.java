@@ -3,6 +3,7 @@ package io.parley.flink.jobs;
 import io.parley.flink.ParleyConfig;
 import io.parley.flink.functions.ProjectionFunction;
 import io.parley.flink.functions.ProjectionWrites;
+import io.parley.flink.functions.RoomCacheCommands;
 import io.parley.flink.pulsar.JsonEventDeserializer;
 import io.parley.flink.pulsar.PulsarConnectors;
 import io.parley.flink.records.MemberRemoval;
@@ -15,10 +16,12 @@ import io.parley.flink.records.RoleChange;
 import io.parley.flink.records.RoomRename;
 import io.parley.flink.records.RoomRow;
 import io.parley.flink.sinks.CassandraUpsertSink;
+import io.parley.flink.sinks.RedisSink;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.topics.Topics;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.pulsar.source.reader.deserializer.PulsarDeserializationSchema;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -26,21 +29,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 
 /**
- * Persistence: {@code events/messages -> messages_by_room, rooms, room_members, user_rooms}, the
- * projections of the room logs ({@link ProjectionWrites}): every entry's own row at {@code
- * ((room_id, bucketOf(seq)), seq)}, edits/deletions/reactions folded into their target's row, and
- * the rooms and memberships the room events describe. {@link ProjectionFunction} routes each write
- * type to the sink of its CQL statement.
+ * Persistence: {@code events/messages -> messages_by_room, rooms, room_members, user_rooms} and the
+ * live path's Redis keys, the projections of the room logs. Cassandra ({@link ProjectionWrites}):
+ * every entry's own row at {@code ((room_id, bucketOf(seq)), seq)}, edits/deletions/reactions
+ * folded into their target's row, and the rooms and memberships the room events describe; {@link
+ * ProjectionFunction} routes each write type to the sink of its CQL statement. Redis ({@link
+ * RoomCacheCommands}): {@code lastseq:<room>}, {@code spoke:<user>}, {@code members:<room>}, {@code
+ * memberseq:<room>}, {@code urooms:<user>}, {@code roominfo:<room>}, with the scripts the FanOut
+ * function runs live.
  *
- * <p>Every write is {@code USING TIMESTAMP} its entry's seq, so the sinks may run in any order and
- * in parallel: a later entry wins over an earlier one, and a replay (or a redelivery) rewrites
- * identical cells. A rebuild is {@code TRUNCATE} then a replay from earliest; a {@code DELETE} of
- * rows would leave tombstones at wall-clock time that shadow every seq-stamped rewrite.
+ * <p>Every Cassandra write is {@code USING TIMESTAMP} its entry's seq, and every Redis command is
+ * guarded by the seq (or a set insert), so the sinks may run in any order and in parallel: a later
+ * entry wins over an earlier one, and a replay (or a redelivery) rewrites identical cells. A
+ * rebuild is {@code TRUNCATE} (and {@code DEL} of the keys) then a replay from earliest; a {@code
+ * DELETE} of rows would leave tombstones at wall-clock time that shadow every seq-stamped rewrite.
  */
 public final class PersistenceJob {
     public static final String NAME = "Parley: persistence";
 
-    /** One sink per write type and table. */
+    /** One sink per write type and table, and the Redis keys of every entry. */
     public record Sinks(
             SinkFunction<MessageRow> messages,
             SinkFunction<MessageEdit> edits,
@@ -52,10 +59,11 @@ public final class PersistenceJob {
             SinkFunction<MemberRow> userRooms,
             SinkFunction<MemberRemoval> memberRemovals,
             SinkFunction<MemberRemoval> userRoomRemovals,
-            SinkFunction<RoleChange> roleChanges) {
+            SinkFunction<RoleChange> roleChanges,
+            Sink<MessageRow> roomCaches) {
 
-        /** Cassandra at {@code host:port}. */
-        public static Sinks cassandra(String host, int port) {
+        /** Cassandra at {@code host:port}, Redis at {@code redisUrl}. */
+        public static Sinks of(String host, int port, String redisUrl) {
             return new Sinks(
                     CassandraUpsertSink.messages(host, port),
                     CassandraUpsertSink.edits(host, port),
@@ -67,7 +75,8 @@ public final class PersistenceJob {
                     CassandraUpsertSink.userRooms(host, port),
                     CassandraUpsertSink.memberRemovals(host, port),
                     CassandraUpsertSink.userRoomRemovals(host, port),
-                    CassandraUpsertSink.roleChanges(host, port));
+                    CassandraUpsertSink.roleChanges(host, port),
+                    new RedisSink<>(redisUrl, RoomCacheCommands::of));
         }
     }
 
@@ -97,7 +106,7 @@ public final class PersistenceJob {
         return new PersistenceJob(
                 PulsarConnectors.source(
                         config, Topics.MESSAGES.name(), subscription, messageRows()),
-                Sinks.cassandra(config.cassandraHost(), config.cassandraPort()));
+                Sinks.of(config.cassandraHost(), config.cassandraPort(), config.redisUrl()));
     }
 
     public void build(StreamExecutionEnvironment env) {
@@ -111,6 +120,7 @@ public final class PersistenceJob {
                         .uid("projection-writes");
 
         rows.addSink(sinks.messages()).name("Cassandra messages_by_room").uid("cassandra-messages");
+        rows.sinkTo(sinks.roomCaches()).name("Redis room caches").uid("redis-room-caches");
         rows.getSideOutput(ProjectionFunction.EDITS)
                 .addSink(sinks.edits())
                 .name("Cassandra messages_by_room edits")

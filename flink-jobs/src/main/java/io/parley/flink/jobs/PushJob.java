@@ -15,7 +15,9 @@ import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 
 /**
  * Push: {@code events/push} (members with no live device, from FanOut) -> frequency capping per
- * (user, room) in keyed state -> FCM through firebase-admin for each registered device token.
+ * (user, room) in keyed state -> FCM through firebase-admin for each registered device token
+ * ({@code devices}); a token FCM reports dead becomes {@code push_token_removed} on the users' log
+ * ({@link PushSink}), which the user projection job applies to {@code devices}.
  *
  * <p>A Flink job rather than a function: the cap is keyed state that survives restarts with the
  * checkpoints, and the sends are off the live path.
@@ -45,7 +47,9 @@ public final class PushJob {
                         config.cassandraHost(),
                         config.cassandraPort(),
                         push.projectId(),
-                        push.endpoint()),
+                        push.endpoint(),
+                        config.pulsarServiceUrl(),
+                        Topics.USERS.name()),
                 push.capMs());
     }
 

@@ -12,6 +12,8 @@ import io.parley.schemas.events.SequencedMessage;
  * @param body the message's body, null for an event (an edit's new body is in {@code event})
  * @param media the media list as JSON, or null when the message has none (and for an event)
  * @param event the room event as JSON ({@code Json.write}), or null for a message
+ * @param room the entry's {@code RoomInfo} as JSON, on the events that change room lists (null
+ *     otherwise): not a column, the live path's {@code roominfo:<room>} cache is projected from it
  */
 public record MessageRow(
         String roomId,
@@ -24,7 +26,8 @@ public record MessageRow(
         String media,
         Long replyToSeq,
         long ts,
-        String event)
+        String event,
+        String room)
         implements ProjectionWrite {
 
     public static MessageRow of(SequencedMessage m) {
@@ -40,7 +43,8 @@ public record MessageRow(
                 message && m.media() != null ? Json.write(m.media()) : null,
                 m.replyToSeq(),
                 m.ts(),
-                message ? null : Json.write(m.event()));
+                message ? null : Json.write(m.event()),
+                m.room() == null ? null : Json.write(m.room()));
     }
 
     /** {@code room_id:seq}: the search document id and every writer's idempotence key. */

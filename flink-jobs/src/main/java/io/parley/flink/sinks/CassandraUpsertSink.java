@@ -3,6 +3,9 @@ package io.parley.flink.sinks;
 import static io.parley.flink.sinks.CassandraClusterBuilder.KEYSPACE;
 
 import io.parley.flink.records.CursorChange;
+import io.parley.flink.records.DeviceRemoval;
+import io.parley.flink.records.DeviceRow;
+import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.MemberRemoval;
 import io.parley.flink.records.MemberRow;
 import io.parley.flink.records.MessageDeletion;
@@ -14,6 +17,8 @@ import io.parley.flink.records.ReactionChange;
 import io.parley.flink.records.RoleChange;
 import io.parley.flink.records.RoomRename;
 import io.parley.flink.records.RoomRow;
+import io.parley.flink.records.SettingsRow;
+import io.parley.flink.records.UserWrite;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.streaming.connectors.cassandra.AbstractCassandraTupleSink;
@@ -31,7 +36,9 @@ import org.apache.flink.streaming.connectors.cassandra.NoOpCassandraFailureHandl
  *
  * <p>The projections of the room logs ({@code messages_by_room}, {@code rooms}, {@code
  * room_members}, {@code user_rooms}) are written {@code USING TIMESTAMP} the seq of the entry they
- * come from (see {@link ProjectionWrite}): the marker is bound like any other value.
+ * come from (see {@link ProjectionWrite}), those of the users' log ({@code user_settings}, {@code
+ * devices}, {@code media}) {@code USING TIMESTAMP} the user projection's per-user clock (see {@link
+ * UserWrite}): the marker is bound like any other value.
  */
 public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> {
     private static final long serialVersionUID = 1L;
@@ -103,6 +110,29 @@ public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> 
                     + KEYSPACE
                     + ".room_members USING TIMESTAMP ? SET role = ?"
                     + " WHERE room_id = ? AND user_id = ?";
+
+    public static final String UPSERT_SETTINGS =
+            "INSERT INTO "
+                    + KEYSPACE
+                    + ".user_settings (user_id, online_visibility, last_seen_visibility,"
+                    + " read_receipts, group_adds) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?";
+
+    public static final String UPSERT_DEVICE =
+            "INSERT INTO "
+                    + KEYSPACE
+                    + ".devices (user_id, device_id, platform, push_token, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?";
+
+    public static final String DELETE_DEVICE =
+            "DELETE FROM "
+                    + KEYSPACE
+                    + ".devices USING TIMESTAMP ? WHERE user_id = ? AND device_id = ?";
+
+    public static final String INSERT_MEDIA =
+            "INSERT INTO "
+                    + KEYSPACE
+                    + ".media (media_id, room_id, uploader, mime, size, sha256, object_key,"
+                    + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
     public static final String UPSERT_CURSOR =
             "INSERT INTO "
@@ -282,6 +312,69 @@ public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> 
                 host,
                 port,
                 r -> new Object[] {r.entrySeq(), r.role(), r.roomId(), r.userId()});
+    }
+
+    /** {@code user_settings}: a user's whole privacy settings. */
+    public static CassandraUpsertSink<SettingsRow> settings(String host, int port) {
+        return sink(
+                UPSERT_SETTINGS,
+                host,
+                port,
+                s ->
+                        new Object[] {
+                            s.userId(),
+                            s.onlineVisibility(),
+                            s.lastSeenVisibility(),
+                            s.readReceipts(),
+                            s.groupAdds(),
+                            s.writeTs()
+                        });
+    }
+
+    /** {@code devices}: a registered device with its current push token. */
+    public static CassandraUpsertSink<DeviceRow> devices(String host, int port) {
+        return sink(
+                UPSERT_DEVICE,
+                host,
+                port,
+                d ->
+                        new Object[] {
+                            d.userId(),
+                            d.deviceId(),
+                            d.platform(),
+                            d.pushToken(),
+                            d.updatedAt(),
+                            d.writeTs()
+                        });
+    }
+
+    /** {@code devices}: a device whose current token is dead. */
+    public static CassandraUpsertSink<DeviceRemoval> deviceRemovals(String host, int port) {
+        return sink(
+                DELETE_DEVICE,
+                host,
+                port,
+                d -> new Object[] {d.writeTs(), d.userId(), d.deviceId()});
+    }
+
+    /** {@code media}: a registered upload. */
+    public static CassandraUpsertSink<MediaRow> media(String host, int port) {
+        return sink(
+                INSERT_MEDIA,
+                host,
+                port,
+                m ->
+                        new Object[] {
+                            m.mediaId(),
+                            m.roomId(),
+                            m.uploader(),
+                            m.mime(),
+                            m.size(),
+                            m.sha256(),
+                            m.objectKey(),
+                            m.createdAt(),
+                            m.writeTs()
+                        });
     }
 
     /**

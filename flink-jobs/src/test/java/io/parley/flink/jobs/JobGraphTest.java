@@ -78,4 +78,29 @@ class JobGraphTest {
                                     .contains("Elasticsearch messages");
                         });
     }
+
+    @Test
+    void shouldHandTheUserProjectionEachUsersEntriesInLogOrder() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobEnvironment.configure(env, ParleyConfig.defaults().withParallelism(2));
+        ParleyJob.USERS.define(env, ParleyConfig.defaults());
+        StreamGraph graph = env.getStreamGraph();
+
+        StreamNode writes =
+                graph.getStreamNodes().stream()
+                        .filter(n -> n.getOperatorName().equals("user projection writes"))
+                        .findFirst()
+                        .orElseThrow();
+        // keyed by user straight from the (single) source: one channel per user, in log order
+        StreamEdge in = writes.getInEdges().get(0);
+        assertThat(graph.getSourceIDs()).contains(in.getSourceId());
+        assertThat(in.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class);
+        // every sink gets the writes of a user from the subtask that decided them
+        assertThat(writes.getOutEdges())
+                .hasSize(5)
+                .allSatisfy(
+                        out ->
+                                assertThat(out.getPartitioner())
+                                        .isInstanceOf(ForwardPartitioner.class));
+    }
 }

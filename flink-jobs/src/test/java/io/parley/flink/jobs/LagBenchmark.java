@@ -73,8 +73,10 @@ class LagBenchmark extends ParleyITBase {
                                                 topic,
                                                 unique("parley-lag-p"),
                                                 PersistenceJob.messageRows()),
-                                        PersistenceJob.Sinks.cassandra(
-                                                CONFIG.cassandraHost(), CONFIG.cassandraPort()))
+                                        PersistenceJob.Sinks.of(
+                                                CONFIG.cassandraHost(),
+                                                CONFIG.cassandraPort(),
+                                                CONFIG.redisUrl()))
                                 .build(env));
         run(
                 SearchIndexJob.NAME,

@@ -11,6 +11,7 @@ import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.topics.Topic;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,14 @@ import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * Fixtures of the jobs' integration tests: a MiniCluster at parallelism 2 (each test class
- * registers its own through {@link #miniCluster()}), clients of the REAL Pulsar, Cassandra and
- * Elasticsearch on 127.0.0.1 (started by {@code ./parley up}, never by a test, never stopped),
- * unique topics/subscriptions/rooms per test, and {@link #eventually}: poll with a deadline.
+ * registers its own through {@link #miniCluster()}), clients of the REAL Pulsar, Cassandra,
+ * Elasticsearch and Redis on 127.0.0.1 (started by {@code ./parley up}, never by a test, never
+ * stopped), unique topics/subscriptions/rooms per test, and {@link #eventually}: poll with a
+ * deadline.
  */
 public abstract class ParleyITBase {
     protected static final int PARALLELISM = 2;
@@ -45,6 +48,7 @@ public abstract class ParleyITBase {
     protected static PulsarClient pulsar;
     protected static Cluster cassandraCluster;
     protected static Session cassandra;
+    protected static JedisPooled redis;
 
     private final List<JobClient> jobs = new ArrayList<>();
 
@@ -67,15 +71,20 @@ public abstract class ParleyITBase {
         requireListening("Pulsar", 6650);
         requireListening("Cassandra", 9042);
         requireListening("Elasticsearch", 9200);
+        requireListening("Redis", URI.create(CONFIG.redisUrl()).getPort());
         pulsar = PulsarClient.builder().serviceUrl(CONFIG.pulsarServiceUrl()).build();
         cassandraCluster =
                 new CassandraClusterBuilder(CONFIG.cassandraHost(), CONFIG.cassandraPort())
                         .getCluster();
         cassandra = cassandraCluster.connect();
+        redis = new JedisPooled(URI.create(CONFIG.redisUrl()));
     }
 
     @AfterAll
     static void disconnect() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
         if (cassandraCluster != null) {
             cassandraCluster.close();
         }

@@ -6,9 +6,11 @@ import com.datastax.driver.core.Row;
 import io.parley.flink.pulsar.PulsarAdminRest;
 import io.parley.flink.pulsar.PulsarConnectors;
 import io.parley.schemas.Json;
+import io.parley.schemas.RedisKeys;
 import io.parley.schemas.events.MediaRef;
 import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.RoomEvent.Member;
+import io.parley.schemas.events.RoomInfo;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.topics.Topics;
 import java.util.ArrayList;
@@ -16,9 +18,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.LongStream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,6 +34,19 @@ class PersistenceJobIT extends ParleyITBase {
     private final String topic = testTopic(Topics.MESSAGES);
     private final String subscription = unique("parley-it-persistence");
     private final String room = unique("room");
+    private final String shuffled = unique("room");
+
+    /** The Redis keys the job wrote for the rooms of groupLog (whose users are shared names). */
+    @AfterEach
+    void removeTheRoomsFromRedis() {
+        for (String r : List.of(room, shuffled)) {
+            deleteKeys(r, List.of());
+            for (String user : List.of("alice", "bob", "carol")) {
+                redis.srem(RedisKeys.userRooms(user), r);
+                redis.srem(RedisKeys.spoke(user), r);
+            }
+        }
+    }
 
     private JobClient startJob() throws Exception {
         return run(
@@ -41,8 +58,10 @@ class PersistenceJobIT extends ParleyITBase {
                                                 topic,
                                                 subscription,
                                                 PersistenceJob.messageRows()),
-                                        PersistenceJob.Sinks.cassandra(
-                                                CONFIG.cassandraHost(), CONFIG.cassandraPort()))
+                                        PersistenceJob.Sinks.of(
+                                                CONFIG.cassandraHost(),
+                                                CONFIG.cassandraPort(),
+                                                CONFIG.redisUrl()))
                                 .build(env));
     }
 
@@ -272,7 +291,6 @@ class PersistenceJobIT extends ParleyITBase {
 
     @Test
     void shouldBuildTheSameTablesFromTheLogInAnyOrderAndAgainOnReplay() throws Exception {
-        String shuffled = unique("room");
         List<SequencedMessage> reversed = new ArrayList<>(groupLog(shuffled));
         Collections.reverse(reversed);
         // redeliveries of earlier entries after later ones change nothing either
@@ -299,5 +317,152 @@ class PersistenceJobIT extends ParleyITBase {
         assertThat(rows(shuffled)).isEqualTo(rows);
         assertThat(roomTables(room)).isEqualTo(GROUP_TABLES);
         assertThat(roomTables(shuffled)).isEqualTo(GROUP_TABLES);
+    }
+
+    /** A room's log with the room attached as the Sequencer does, by the users a, b, c. */
+    private static List<SequencedMessage> cachedLog(String room, List<String> users) {
+        String a = users.get(0);
+        String b = users.get(1);
+        String c = users.get(2);
+        RoomInfo team = new RoomInfo(RoomEvent.GROUP, "Team", false);
+        RoomInfo core = new RoomInfo(RoomEvent.GROUP, "Core team", false);
+        return List.of(
+                withRoom(
+                        event(
+                                room,
+                                1,
+                                a,
+                                RoomEvent.created(
+                                        RoomEvent.GROUP,
+                                        "Team",
+                                        false,
+                                        List.of(
+                                                new Member(a, RoomEvent.ADMIN),
+                                                new Member(b, RoomEvent.MEMBER)))),
+                        team),
+                said(room, 2, a),
+                said(room, 3, b),
+                withRoom(event(room, 4, a, RoomEvent.memberAdded(c, RoomEvent.MEMBER)), team),
+                withRoom(event(room, 5, c, RoomEvent.memberRemoved(c)), team),
+                withRoom(event(room, 6, b, RoomEvent.renamed("Core team")), core),
+                withRoom(event(room, 7, b, RoomEvent.memberAdded(c, RoomEvent.MEMBER)), core),
+                withRoom(event(room, 8, a, RoomEvent.memberRemoved(a)), core),
+                said(room, 9, c));
+    }
+
+    private static SequencedMessage said(String room, long seq, String sender) {
+        SequencedMessage m = message(room, seq, "body " + seq);
+        return new SequencedMessage(
+                room,
+                seq,
+                m.msgId(),
+                sender,
+                "d1",
+                "gw1",
+                m.clientMsgId(),
+                m.body(),
+                null,
+                null,
+                m.ts(),
+                m.clientTs(),
+                m.edgeTs());
+    }
+
+    private static SequencedMessage withRoom(SequencedMessage entry, RoomInfo room) {
+        return new SequencedMessage(
+                entry.roomId(),
+                entry.seq(),
+                entry.msgId(),
+                entry.senderId(),
+                entry.senderDeviceId(),
+                entry.gatewayId(),
+                entry.clientMsgId(),
+                entry.body(),
+                entry.media(),
+                entry.replyToSeq(),
+                entry.ts(),
+                entry.clientTs(),
+                entry.edgeTs(),
+                entry.event(),
+                room);
+    }
+
+    /** The Redis keys of the room and its users a, b, c, as text (the ids as R, a, b, c). */
+    private static String redisKeys(String room, List<String> users) {
+        StringBuilder out = new StringBuilder();
+        out.append("lastseq ").append(redis.get(RedisKeys.lastSeq(room))).append('\n');
+        out.append("members ").append(new TreeSet<>(redis.smembers(RedisKeys.members(room))));
+        out.append('\n');
+        out.append("memberseq ").append(new TreeMap<>(redis.hgetAll(RedisKeys.memberSeqs(room))));
+        out.append('\n');
+        out.append("roominfo ").append(new TreeMap<>(redis.hgetAll(RedisKeys.roomInfo(room))));
+        out.append('\n');
+        for (String user : users) {
+            out.append("urooms ").append(user).append(' ');
+            out.append(new TreeSet<>(redis.smembers(RedisKeys.userRooms(user)))).append('\n');
+            out.append("spoke ").append(user).append(' ');
+            out.append(new TreeSet<>(redis.smembers(RedisKeys.spoke(user)))).append('\n');
+        }
+        String text = out.toString().replace(room, "R");
+        for (int i = 0; i < users.size(); i++) {
+            text = text.replace(users.get(i), String.valueOf((char) ('a' + i)));
+        }
+        return text;
+    }
+
+    private static final String CACHED_KEYS =
+            "lastseq 9\n"
+                    + "members [b, c]\n"
+                    + "memberseq {a=8, b=1, c=7}\n"
+                    + "roominfo {encrypted=false, kind=group, name=Core team, v=0000000000000000008}\n"
+                    + "urooms a []\n"
+                    + "spoke a [R]\n"
+                    + "urooms b [R]\n"
+                    + "spoke b [R]\n"
+                    + "urooms c [R]\n"
+                    + "spoke c [R]\n";
+
+    private static void deleteKeys(String room, List<String> users) {
+        redis.del(
+                RedisKeys.lastSeq(room),
+                RedisKeys.members(room),
+                RedisKeys.memberSeqs(room),
+                RedisKeys.roomInfo(room));
+        for (String user : users) {
+            redis.del(RedisKeys.userRooms(user), RedisKeys.spoke(user));
+        }
+    }
+
+    @Test
+    void shouldProjectTheLivePathsRedisKeysFromTheLogInAnyOrderAndAgainOnReplay() throws Exception {
+        List<String> users = List.of(unique("a"), unique("b"), unique("c"));
+        List<String> others = List.of(unique("a"), unique("b"), unique("c"));
+        List<SequencedMessage> reversed = new ArrayList<>(cachedLog(shuffled, others));
+        Collections.reverse(reversed);
+        reversed.addAll(cachedLog(shuffled, others).subList(0, 4));
+        List<SequencedMessage> log = new ArrayList<>(cachedLog(room, users));
+        log.addAll(reversed);
+        produce(topic, Topics.MESSAGES, SequencedMessage::roomId, log);
+        try {
+            JobClient first = startJob();
+            eventually(DEADLINE, () -> assertThat(backlog(topic, subscription)).isZero());
+            // the log's last word, whatever order the entries came in
+            assertThat(redisKeys(room, users)).isEqualTo(CACHED_KEYS);
+            assertThat(redisKeys(shuffled, others)).isEqualTo(CACHED_KEYS);
+            cancel(first);
+
+            // deleted, then rebuilt by a replay from earliest
+            deleteKeys(room, users);
+            deleteKeys(shuffled, others);
+            new PulsarAdminRest(CONFIG.pulsarAdminUrl()).resetCursor(topic, subscription, 0);
+            startJob();
+            eventually(DEADLINE, () -> assertThat(backlog(topic, subscription)).isZero());
+
+            assertThat(redisKeys(room, users)).isEqualTo(CACHED_KEYS);
+            assertThat(redisKeys(shuffled, others)).isEqualTo(CACHED_KEYS);
+        } finally {
+            deleteKeys(room, users);
+            deleteKeys(shuffled, others);
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.schemas.events.MediaRef;
 import io.parley.schemas.events.RoomEvent;
+import io.parley.schemas.events.RoomInfo;
 import io.parley.schemas.events.SequencedMessage;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -87,7 +88,39 @@ class MessageRowTest {
                                 null,
                                 null,
                                 111,
-                                "{\"kind\":\"reaction\",\"target_seq\":3,\"emoji\":\"👍\",\"active\":true}"));
+                                "{\"kind\":\"reaction\",\"target_seq\":3,\"emoji\":\"👍\",\"active\":true}",
+                                null));
+    }
+
+    @Test
+    void shouldCarryTheRoomOfAnEventThatChangesRoomListsAsJson() {
+        SequencedMessage m =
+                new SequencedMessage(
+                        "r1",
+                        3,
+                        "e-3",
+                        "bob",
+                        null,
+                        "gw1",
+                        "c-3",
+                        null,
+                        null,
+                        null,
+                        111,
+                        100,
+                        105,
+                        RoomEvent.renamed("Core team"),
+                        new RoomInfo("group", "Core team", false));
+
+        assertThat(MessageRow.of(m).room())
+                .isEqualTo("{\"kind\":\"group\",\"name\":\"Core team\",\"encrypted\":false}");
+        assertThat(
+                        MessageRow.of(
+                                        new SequencedMessage(
+                                                "r1", 1, "m", "a", "d", "g", "c", "hi", null, null,
+                                                1, 1, 1))
+                                .room())
+                .isNull();
     }
 
     @Test
@@ -110,7 +143,15 @@ class MessageRowTest {
                         MetricRow.class,
                         io.parley.schemas.events.ReceiptEvent.class,
                         io.parley.schemas.events.ReceiptUpdate.class,
-                        io.parley.schemas.events.DeliveryStat.class)) {
+                        io.parley.schemas.events.DeliveryStat.class,
+                        UserLogEntry.class,
+                        io.parley.schemas.events.UserEvent.class,
+                        io.parley.schemas.events.UserEvent.Privacy.class,
+                        io.parley.schemas.events.UserEvent.Media.class,
+                        SettingsRow.class,
+                        DeviceRow.class,
+                        DeviceRemoval.class,
+                        MediaRow.class)) {
             TypeInformation<?> info = TypeInformation.of(type);
             assertThat(info).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
             PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) info;

@@ -3,6 +3,9 @@ package io.parley.flink.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.parley.flink.records.DeviceRemoval;
+import io.parley.flink.records.DeviceRow;
+import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.MemberRemoval;
 import io.parley.flink.records.MemberRow;
 import io.parley.flink.records.MessageDeletion;
@@ -12,6 +15,7 @@ import io.parley.flink.records.ReactionChange;
 import io.parley.flink.records.RoleChange;
 import io.parley.flink.records.RoomRename;
 import io.parley.flink.records.RoomRow;
+import io.parley.flink.records.SettingsRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +36,8 @@ class CassandraUpsertSinkTest {
     @Test
     void shouldWriteAnEntrysRowAtItsSeq() {
         MessageRow row =
-                new MessageRow("r1", 1, 1001, "e1", "bob", "c1", null, null, null, 77, "{\"k\":1}");
+                new MessageRow(
+                        "r1", 1, 1001, "e1", "bob", "c1", null, null, null, 77, "{\"k\":1}", null);
 
         assertThat(bound(CassandraUpsertSink.messages(HOST, PORT), row))
                 .containsOnly(
@@ -144,6 +149,56 @@ class CassandraUpsertSinkTest {
                         entry("role", "admin"),
                         entry("room_id", "r1"),
                         entry("user_id", "bob"));
+    }
+
+    @Test
+    void shouldWriteTheUserProjectionsAtTheirWriteTimestamp() {
+        assertThat(
+                        bound(
+                                CassandraUpsertSink.settings(HOST, PORT),
+                                new SettingsRow(
+                                        "bob", "contacts", "nobody", false, "everyone", "p", 21)))
+                .containsOnly(
+                        entry("user_id", "bob"),
+                        entry("online_visibility", "contacts"),
+                        entry("last_seen_visibility", "nobody"),
+                        entry("read_receipts", false),
+                        entry("group_adds", "everyone"),
+                        entry("[timestamp]", 21L));
+        assertThat(
+                        bound(
+                                CassandraUpsertSink.devices(HOST, PORT),
+                                new DeviceRow("bob", "phone", "android", "t1", 5_000, 22)))
+                .containsOnly(
+                        entry("user_id", "bob"),
+                        entry("device_id", "phone"),
+                        entry("platform", "android"),
+                        entry("push_token", "t1"),
+                        entry("updated_at", 5_000L),
+                        entry("[timestamp]", 22L));
+        assertThat(
+                        bound(
+                                CassandraUpsertSink.deviceRemovals(HOST, PORT),
+                                new DeviceRemoval("bob", "phone", 23)))
+                .containsOnly(
+                        entry("[timestamp]", 23L),
+                        entry("user_id", "bob"),
+                        entry("device_id", "phone"));
+        assertThat(
+                        bound(
+                                CassandraUpsertSink.media(HOST, PORT),
+                                new MediaRow(
+                                        "md1", "r1", "alice", "image/png", 42, "ab", "k", 7, 24)))
+                .containsOnly(
+                        entry("media_id", "md1"),
+                        entry("room_id", "r1"),
+                        entry("uploader", "alice"),
+                        entry("mime", "image/png"),
+                        entry("size", 42L),
+                        entry("sha256", "ab"),
+                        entry("object_key", "k"),
+                        entry("created_at", 7L),
+                        entry("[timestamp]", 24L));
     }
 
     /** The sink's values for {@code record} by the marker they bind. */
