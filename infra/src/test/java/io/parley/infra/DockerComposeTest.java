@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +22,10 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Keeps {@code infra/docker-compose.yml} complete: every service of the production-like deployment,
  * its image, its host ports (on 127.0.0.1 only) and its dependencies. Removing or renaming a
- * service, or dropping a healthcheck the {@code init} job waits on, fails the build.
+ * service, or dropping a healthcheck the {@code init} job waits on, fails the build. It also keeps
+ * the defaults safe: dev mode off, no secret with a default (compose refuses to start until it is
+ * set), the Flink REST API without web jar upload/run and without {@code
+ * Access-Control-Allow-Origin: *}.
  */
 class DockerComposeTest {
 
@@ -36,12 +41,26 @@ class DockerComposeTest {
                     "s3", "andrewgaul/s3proxy:s3proxy-4.1.0",
                     "flink-jobmanager", "flink:1.20-java17");
 
+    /** Environment variables that hold secrets: compose must refuse to start without them. */
+    private static final Set<String> SECRETS =
+            Set.of(
+                    "PARLEY_JWT_SECRET",
+                    "S3_ACCESS_KEY",
+                    "S3_SECRET_KEY",
+                    "S3PROXY_IDENTITY",
+                    "S3PROXY_CREDENTIAL");
+
+    /** {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME:?error}} and the other forms. */
+    private static final Pattern INTERPOLATION =
+            Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}");
+
+    private static Map<String, Object> root;
     private static Map<String, Object> services;
 
     @BeforeAll
     static void load() throws IOException {
         try (Reader reader = Files.newBufferedReader(COMPOSE)) {
-            Map<String, Object> root = new Yaml().load(reader);
+            root = new Yaml().load(reader);
             services = map(root.get("services"));
         }
     }
@@ -182,6 +201,109 @@ class DockerComposeTest {
                 .contains("bin/pulsar standalone")
                 .doesNotContain("--no-stream-storage")
                 .doesNotContain("-nss");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"edge-gw1", "edge-gw2"})
+    void shouldRunEachGatewayOutsideDevModeUnlessToldOtherwise(String name) {
+        Object devMode = map(service(name).get("environment")).get("PARLEY_DEV_MODE");
+
+        // what the edge reads when PARLEY_DEV_MODE is not set in the environment or .env
+        assertThat(devMode).isNotNull();
+        assertThat(Boolean.parseBoolean(valueWithNothingSet(devMode.toString()))).isFalse();
+    }
+
+    @Test
+    void shouldGiveNoSecretADefaultSoComposeRefusesToStartWithoutIt() {
+        Set<String> checked = new HashSet<>();
+        for (String name : services.keySet()) {
+            Object environment = service(name).get("environment");
+            if (environment == null) {
+                continue;
+            }
+            map(environment)
+                    .forEach(
+                            (variable, value) -> {
+                                if (SECRETS.contains(variable)) {
+                                    assertThat(value.toString())
+                                            .as("%s of %s", variable, name)
+                                            .matches("\\$\\{[A-Z0-9_]+:\\?[^}]+}");
+                                    checked.add(name + "/" + variable);
+                                }
+                            });
+        }
+        assertThat(checked)
+                .contains(
+                        "edge-gw1/PARLEY_JWT_SECRET",
+                        "edge-gw2/PARLEY_JWT_SECRET",
+                        "edge-gw1/S3_ACCESS_KEY",
+                        "edge-gw2/S3_SECRET_KEY",
+                        "init/S3_SECRET_KEY",
+                        "s3/S3PROXY_IDENTITY",
+                        "s3/S3PROXY_CREDENTIAL");
+    }
+
+    @Test
+    void shouldNotDefaultAnyVariableThatNamesASecret() {
+        List<String> defaulted = new ArrayList<>();
+        for (String text : scalars(root)) {
+            Matcher m = INTERPOLATION.matcher(text);
+            while (m.find()) {
+                boolean hasDefault = m.group(2) != null && m.group(2).endsWith("-");
+                if (hasDefault
+                        && m.group(1).matches(".*(SECRET|KEY|CREDENTIAL|TOKEN|PASSWORD).*")) {
+                    defaulted.add(m.group());
+                }
+            }
+        }
+        assertThat(defaulted).isEmpty();
+    }
+
+    @Test
+    void shouldServeFlinkRestWithoutWebSubmissionOrAnyOriginCors() {
+        String properties =
+                map(service("flink-jobmanager").get("environment"))
+                        .get("FLINK_PROPERTIES")
+                        .toString();
+        Map<String, Object> flink = new Yaml().load(properties);
+
+        // Flink's defaults are web.submit.enable: true and web.access-control-allow-origin: *
+        assertThat(flink).containsEntry("web.submit.enable", false);
+        assertThat(flink.get("web.access-control-allow-origin"))
+                .isNotNull()
+                .asString()
+                .isNotBlank()
+                .isNotEqualTo("*");
+    }
+
+    /** What compose makes of {@code value} when no variable is set: defaults, or an error. */
+    private static String valueWithNothingSet(String value) {
+        Matcher m = INTERPOLATION.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String op = m.group(2) == null ? "" : m.group(2);
+            assertThat(op).as("%s is required", m.group(1)).doesNotEndWith("?");
+            m.appendReplacement(out, Matcher.quoteReplacement(op.endsWith("-") ? m.group(3) : ""));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Every string of the file, keys and values, at any depth. */
+    private static List<String> scalars(Object node) {
+        List<String> out = new ArrayList<>();
+        if (node instanceof Map<?, ?> m) {
+            m.forEach(
+                    (k, v) -> {
+                        out.add(String.valueOf(k));
+                        out.addAll(scalars(v));
+                    });
+        } else if (node instanceof List<?> l) {
+            l.forEach(item -> out.addAll(scalars(item)));
+        } else if (node != null) {
+            out.add(node.toString());
+        }
+        return out;
     }
 
     private static List<String> ports(String name) {
