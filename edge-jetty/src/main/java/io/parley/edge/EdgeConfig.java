@@ -1,5 +1,6 @@
 package io.parley.edge;
 
+import io.parley.edge.limits.RateLimits;
 import java.util.Map;
 
 /**
@@ -37,7 +38,8 @@ public record EdgeConfig(
         int outboundHardLimit,
         long idleTimeoutMs,
         long sessionTtlMs,
-        String webRoot) {
+        String webRoot,
+        RateLimits limits) {
 
     public static EdgeConfig fromEnv() {
         return from(System.getenv());
@@ -76,7 +78,8 @@ public record EdgeConfig(
                 o.integer("PARLEY_OUTBOUND_HARD_LIMIT", 2048),
                 o.integer("PARLEY_IDLE_TIMEOUT_MS", 60_000),
                 o.integer("PARLEY_SESSION_TTL_MS", 90_000),
-                o.str("PARLEY_WEB_ROOT", ""));
+                o.str("PARLEY_WEB_ROOT", ""),
+                RateLimits.from(env));
     }
 
     /** A copy listening on other ports under another gateway id (tests run two gateways). */
@@ -112,7 +115,8 @@ public record EdgeConfig(
                 outboundHardLimit,
                 idleTimeoutMs,
                 sessionTtlMs,
-                webRoot);
+                webRoot,
+                limits);
     }
 
     private record Options(Map<String, String> env) {

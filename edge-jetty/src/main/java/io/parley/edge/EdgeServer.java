@@ -6,6 +6,7 @@ import io.parley.edge.delivery.PendingCalls;
 import io.parley.edge.delivery.Publisher;
 import io.parley.edge.delivery.UserLog;
 import io.parley.edge.http.HttpApi;
+import io.parley.edge.limits.Admission;
 import io.parley.edge.media.MediaService;
 import io.parley.edge.query.HistoryService;
 import io.parley.edge.query.SearchService;
@@ -116,6 +117,7 @@ public final class EdgeServer implements AutoCloseable {
                         clock);
         FrameCodec codec = new FrameCodec(FrameLimits.DEFAULT);
         CatchUp catchUp = new CatchUp(store, scheduler, config.outboundSoftLimit(), 30_000);
+        Admission admission = Admission.system(config.limits());
         CommandHandler commands =
                 new CommandHandler(
                         config.gatewayId(),
@@ -127,8 +129,7 @@ public final class EdgeServer implements AutoCloseable {
                         media,
                         catchUp,
                         clock,
-                        config.userSendRatePerSecond(),
-                        config.userSendBurst());
+                        admission);
         ConnectionRegistry connections = new ConnectionRegistry();
         EdgeMetrics metrics = new EdgeMetrics();
         gateway =
@@ -140,8 +141,7 @@ public final class EdgeServer implements AutoCloseable {
                         codec,
                         metrics,
                         clock,
-                        config.sendRatePerSecond(),
-                        config.sendBurst(),
+                        admission,
                         config.outboundSoftLimit(),
                         config.outboundHardLimit());
         metrics.openConnections(gateway::connectionCount);
@@ -202,7 +202,8 @@ public final class EdgeServer implements AutoCloseable {
                                 new StatsService(backends.cql),
                                 new HealthCheck(backends, config, healthExecutor),
                                 metrics,
-                                config.gatewayId()),
+                                config.gatewayId(),
+                                admission),
                         webClient());
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws =

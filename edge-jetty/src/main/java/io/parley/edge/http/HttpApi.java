@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.edge.EdgeMetrics;
 import io.parley.edge.HealthCheck;
 import io.parley.edge.auth.TokenService;
+import io.parley.edge.limits.Admission;
+import io.parley.edge.limits.Budget;
 import io.parley.edge.media.MediaService;
 import io.parley.edge.query.HistoryService;
 import io.parley.edge.query.SearchService;
@@ -50,7 +52,8 @@ public final class HttpApi extends Handler.Wrapper {
             StatsService stats,
             HealthCheck health,
             EdgeMetrics metrics,
-            String gatewayId) {}
+            String gatewayId,
+            Admission admission) {}
 
     private final Services s;
 
@@ -71,9 +74,15 @@ public final class HttpApi extends Handler.Wrapper {
         try {
             route(x);
         } catch (ProtocolException e) {
-            x.error(e.code(), e.getMessage());
+            x.error(e.code(), e.getMessage(), e.retryAfterMs());
         } catch (TokenService.InvalidTokenException e) {
-            x.error(ErrorCode.UNAUTHORIZED, e.getMessage());
+            // a 401 costs its client address, like every request without a valid token
+            long wait = s.admission().take(x.clientAddress(), Budget.HTTP_ANONYMOUS, 1);
+            if (wait > 0) {
+                x.error(ErrorCode.RATE_LIMITED, "too many requests; slow down", wait);
+            } else {
+                x.error(ErrorCode.UNAUTHORIZED, e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "HTTP " + x.method() + " " + x.path + " failed", e);
             x.error(ErrorCode.UNAVAILABLE, "a dependency failed; retry");
@@ -85,6 +94,9 @@ public final class HttpApi extends Handler.Wrapper {
         String m = x.method();
         String[] p = x.path.split("/");
         // p[0] is "" (leading slash)
+        if (HttpBudgets.isAnonymous(x.path)) {
+            admit(x.clientAddress(), Budget.HTTP_ANONYMOUS);
+        }
         if (x.path.equals("/healthz") && m.equals("GET")) {
             health(x);
         } else if (x.path.equals("/metrics") && m.equals("GET")) {
@@ -333,7 +345,18 @@ public final class HttpApi extends Handler.Wrapper {
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new TokenService.InvalidTokenException("missing bearer token");
         }
-        return s.tokens().verify(auth.substring(7));
+        String userId = s.tokens().verify(auth.substring(7));
+        admit(userId, HttpBudgets.of(x.method(), x.path));
+        return userId;
+    }
+
+    /** Takes a request's cost from its budget, or answers 429 with {@code retry_after_ms}. */
+    private void admit(String key, Budget budget) {
+        long wait = s.admission().take(key, budget, 1);
+        if (wait > 0) {
+            throw new ProtocolException(
+                    ErrorCode.RATE_LIMITED, "too many requests; slow down", wait);
+        }
     }
 
     private static String roomId(String id) {

@@ -5,6 +5,7 @@ import io.parley.schemas.Json;
 import io.parley.schemas.frames.ErrorCode;
 import io.parley.schemas.frames.ProtocolException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -40,7 +41,12 @@ final class HttpExchange {
 
     String param(String name) {
         if (query == null) {
-            query = Request.extractQueryParameters(request);
+            try {
+                query = Request.extractQueryParameters(request);
+            } catch (IllegalArgumentException e) {
+                // bad percent-encoding or charset: the client's mistake, not a failed dependency
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "malformed query string");
+            }
         }
         Fields.Field f = query.get(name);
         return f == null ? null : f.getValue();
@@ -69,24 +75,28 @@ final class HttpExchange {
         return v.intValue();
     }
 
+    /**
+     * The JSON object of the body. Reads at most one byte past the limit, whatever the body
+     * declares or however it is chunked: the rest is never taken in.
+     */
     JsonNode body() {
         long declared = request.getLength();
         if (declared > MAX_BODY_BYTES) {
             throw new ProtocolException(
                     ErrorCode.TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
         }
-        String text;
-        try {
-            text = Content.Source.asString(request, StandardCharsets.UTF_8);
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "unreadable body");
         }
-        if (text.length() > MAX_BODY_BYTES) {
+        if (bytes.length > MAX_BODY_BYTES) {
             throw new ProtocolException(
                     ErrorCode.TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(text);
+            JsonNode node = Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
             if (node == null || !node.isObject()) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "body must be a JSON object");
             }
@@ -121,8 +131,22 @@ final class HttpExchange {
     }
 
     void error(ErrorCode code, String message) {
-        json(code.httpStatus(), new ErrorBody(code.wire(), message));
+        error(code, message, null);
     }
 
-    record ErrorBody(String code, String message) {}
+    /** {@code {code, message, retry_after_ms?}}; a 429 also says Retry-After in seconds. */
+    void error(ErrorCode code, String message, Long retryAfterMs) {
+        if (retryAfterMs != null) {
+            response.getHeaders()
+                    .put(HttpHeader.RETRY_AFTER, Long.toString((retryAfterMs + 999) / 1000));
+        }
+        json(code.httpStatus(), new ErrorBody(code.wire(), message, retryAfterMs));
+    }
+
+    /** The client's address, the key of budgets without a user. */
+    String clientAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
+    record ErrorBody(String code, String message, Long retryAfterMs) {}
 }

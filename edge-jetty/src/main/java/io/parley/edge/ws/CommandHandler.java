@@ -1,6 +1,8 @@
 package io.parley.edge.ws;
 
 import io.parley.edge.delivery.Publisher;
+import io.parley.edge.limits.Admission;
+import io.parley.edge.limits.Budget;
 import io.parley.edge.media.MediaService;
 import io.parley.edge.rooms.RoomService;
 import io.parley.edge.session.PresenceService;
@@ -18,8 +20,6 @@ import io.parley.schemas.frames.ProtocolException;
 import io.parley.schemas.frames.ServerFrame;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,7 +30,7 @@ import java.util.logging.Logger;
 public final class CommandHandler {
     private static final Logger LOG = Logger.getLogger(CommandHandler.class.getName());
 
-    /** Consecutive rate-limited sends after which a client is disconnected (1008). */
+    /** Consecutive rate-limited commands after which a client is disconnected (1008). */
     static final int MAX_RATE_LIMIT_STRIKES = 20;
 
     /** Bad frames within {@link #BAD_FRAME_WINDOW_MS} after which a client is disconnected. */
@@ -47,9 +47,7 @@ public final class CommandHandler {
     private final MediaService media;
     private final CatchUp catchUp;
     private final Clock clock;
-    private final int userRate;
-    private final int userBurst;
-    private final Map<String, TokenBucket> userBuckets = new ConcurrentHashMap<>();
+    private final Admission admission;
 
     public CommandHandler(
             String gatewayId,
@@ -61,8 +59,7 @@ public final class CommandHandler {
             MediaService media,
             CatchUp catchUp,
             Clock clock,
-            int userRate,
-            int userBurst) {
+            Admission admission) {
         this.gatewayId = gatewayId;
         this.codec = codec;
         this.rooms = rooms;
@@ -72,17 +69,19 @@ public final class CommandHandler {
         this.media = media;
         this.catchUp = catchUp;
         this.clock = clock;
-        this.userRate = userRate;
-        this.userBurst = userBurst;
+        this.admission = admission;
     }
 
     /** Parses and runs one text frame; every failure becomes an error frame. */
     public void onText(Connection c, String text) {
         FrameCodec.Parsed parsed = codec.parse(text);
         if (parsed.error() != null) {
-            c.emit(parsed.error(), false);
             if (parsed.malformed()) {
+                c.emit(parsed.error(), false);
                 badFrame(c);
+            } else {
+                // an unknown type: an error frame, not a disconnect, but it costs a refusal
+                refuse(c, parsed.error());
             }
             return;
         }
@@ -90,7 +89,11 @@ public final class CommandHandler {
         try {
             handle(c, command);
         } catch (ProtocolException e) {
-            c.emit(e.toFrame(command.ref()), false);
+            if (e.code() == ErrorCode.RATE_LIMITED) {
+                c.emit(e.toFrame(command.ref()), false);
+            } else {
+                refuse(c, e.toFrame(command.ref()));
+            }
         } catch (RuntimeException e) {
             // ids only: a command's body is the user's, not the log's
             LOG.log(
@@ -102,6 +105,7 @@ public final class CommandHandler {
     }
 
     void handle(Connection c, ClientCommand command) {
+        admit(c, CommandCosts.budgetOf(command), CommandCosts.costOf(command));
         if (command instanceof ClientCommand.Join j) {
             join(c, j);
         } else if (command instanceof ClientCommand.Leave l) {
@@ -176,7 +180,9 @@ public final class CommandHandler {
         for (ClientCommand.RoomPosition position : r.rooms()) {
             String roomId = position.roomId();
             if (!rooms.isMember(roomId, c.userId)) {
-                replayFormerMember(c, roomId, position.lastSeq(), r.ref());
+                if (!replayFormerMember(c, roomId, position.lastSeq(), r.ref())) {
+                    return; // out of refusals: the rest of the rooms are not looked up
+                }
                 continue;
             }
             long last = rooms.lastSeq(roomId);
@@ -198,15 +204,16 @@ public final class CommandHandler {
     /**
      * PROTOCOL.md section 4: a former member's join/resume replays the room up to and including
      * their own {@code member_removed}, then answers {@code forbidden}; anyone else is refused at
-     * once.
+     * once, and that refusal counts against the connection's budget.
+     *
+     * @return false if that budget ran out (the client got {@code rate_limited} instead)
      */
-    private void replayFormerMember(Connection c, String roomId, Long sinceSeq, String ref) {
+    private boolean replayFormerMember(Connection c, String roomId, Long sinceSeq, String ref) {
         Long removedAt = rooms.removedAt(roomId, c.userId);
         ServerFrame.Error refusal =
                 ServerFrame.Error.of(ErrorCode.FORBIDDEN, "not a member of room " + roomId, ref);
         if (removedAt == null || sinceSeq == null || sinceSeq >= removedAt) {
-            c.emit(refusal, false);
-            return;
+            return refuse(c, refusal);
         }
         synchronized (c) {
             RoomStream stream =
@@ -219,11 +226,11 @@ public final class CommandHandler {
             c.rooms.put(roomId, stream);
             catchUp.startIfNeeded(c, stream);
         }
+        return true;
     }
 
     private void send(Connection c, ClientCommand.Send s) {
         long now = clock.millis();
-        admit(c, now);
         rooms.requireMember(s.roomId(), c.userId);
         List<MediaRef> attachments =
                 s.mediaIds() == null || s.mediaIds().isEmpty()
@@ -265,7 +272,6 @@ public final class CommandHandler {
     private void change(
             Connection c, String roomId, String clientMsgId, RoomEvent event, String ref) {
         long now = clock.millis();
-        admit(c, now);
         rooms.requireMember(roomId, c.userId);
         c.rememberRef(roomId, clientMsgId, ref);
         publisher
@@ -286,28 +292,46 @@ public final class CommandHandler {
     }
 
     /**
-     * Drops the per-user buckets that are full again: a new one would be identical, and keeping
-     * them would hold one per user who ever connected to this gateway.
+     * Takes a command's cost from its budget (the connection's, then the user's on this gateway);
+     * refused, it is answered {@code rate_limited} and repeated refusals disconnect (1008).
      */
-    void forgetRefilledBuckets(long now) {
-        userBuckets.values().removeIf(b -> b.isFull(now));
-    }
-
-    /** Per-connection then per-user token buckets; repeated refusals disconnect (1008). */
-    private void admit(Connection c, long now) {
-        TokenBucket user =
-                userBuckets.computeIfAbsent(
-                        c.userId, u -> new TokenBucket(userRate, userBurst, now));
-        if (c.sendBucket.tryTake(now) && user.tryTake(now)) {
+    private void admit(Connection c, Budget budget, long cost) {
+        long wait = admission.take(c.meters, c.userId, budget, cost);
+        if (wait == 0) {
             c.rateLimitStrikes = 0;
             return;
         }
+        strike(c);
+        throw new ProtocolException(ErrorCode.RATE_LIMITED, CommandCosts.slowDown(budget), wait);
+    }
+
+    /**
+     * Answers a refused command: its error frame while the refusal budget lasts, then {@code
+     * rate_limited} (a strike) instead.
+     *
+     * @return whether the error frame itself went out
+     */
+    private boolean refuse(Connection c, ServerFrame.Error refusal) {
+        long wait = admission.take(c.meters, c.userId, Budget.REFUSALS, 1);
+        if (wait == 0) {
+            c.emit(refusal, false);
+            return true;
+        }
+        strike(c);
+        c.emit(
+                ServerFrame.Error.of(
+                                ErrorCode.RATE_LIMITED,
+                                CommandCosts.slowDown(Budget.REFUSALS),
+                                refusal.ref())
+                        .withRetryAfter(wait),
+                false);
+        return false;
+    }
+
+    private void strike(Connection c) {
         if (++c.rateLimitStrikes > MAX_RATE_LIMIT_STRIKES) {
             c.close(Connection.CLOSE_POLICY, "kept sending while rate limited");
         }
-        long retry = Math.max(c.sendBucket.retryAfterMs(now), user.retryAfterMs(now));
-        throw new ProtocolException(
-                ErrorCode.RATE_LIMITED, "too many messages; slow down", Math.max(1, retry));
     }
 
     private void badFrame(Connection c) {
@@ -323,6 +347,12 @@ public final class CommandHandler {
 
     private void receipt(Connection c, String roomId, long seq, ReceiptStatus status) {
         rooms.requireMember(roomId, c.userId);
+        long last = rooms.lastSeq(roomId);
+        if (seq > last) {
+            // the group aggregate is a max and cursors only rise: one such seq would stick forever
+            throw new ProtocolException(
+                    ErrorCode.BAD_REQUEST, "seq " + seq + " is beyond the room's last seq " + last);
+        }
         publisher.receipt(
                 new ReceiptEvent(roomId, c.userId, c.deviceId, seq, status, clock.millis()));
     }

@@ -1,5 +1,6 @@
 package io.parley.edge.ws;
 
+import io.parley.edge.limits.Admission;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.frames.FrameCodec;
 import io.parley.schemas.frames.ServerFrame;
@@ -30,7 +31,7 @@ public final class Connection {
 
     final String userId;
     final String deviceId;
-    final TokenBucket sendBucket;
+    final Admission.ConnectionMeters meters;
     final Map<String, RoomStream> rooms = new ConcurrentHashMap<>();
     int rateLimitStrikes;
     int badFrameStrikes;
@@ -56,14 +57,14 @@ public final class Connection {
             String deviceId,
             Session session,
             FrameCodec codec,
-            TokenBucket sendBucket,
+            Admission.ConnectionMeters meters,
             int softLimit,
             int hardLimit) {
         this.userId = userId;
         this.deviceId = deviceId;
         this.session = session;
         this.codec = codec;
-        this.sendBucket = sendBucket;
+        this.meters = meters;
         this.softLimit = softLimit;
         this.hardLimit = hardLimit;
     }

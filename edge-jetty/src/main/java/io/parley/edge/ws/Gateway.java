@@ -1,6 +1,7 @@
 package io.parley.edge.ws;
 
 import io.parley.edge.EdgeMetrics;
+import io.parley.edge.limits.Admission;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.SessionRegistry;
 import io.parley.schemas.frames.FrameCodec;
@@ -29,8 +30,7 @@ public final class Gateway {
     private final FrameCodec codec;
     private final EdgeMetrics metrics;
     private final Clock clock;
-    private final int sendRate;
-    private final int sendBurst;
+    private final Admission admission;
     private final int softLimit;
     private final int hardLimit;
 
@@ -42,8 +42,7 @@ public final class Gateway {
             FrameCodec codec,
             EdgeMetrics metrics,
             Clock clock,
-            int sendRate,
-            int sendBurst,
+            Admission admission,
             int softLimit,
             int hardLimit) {
         this.connections = connections;
@@ -53,8 +52,7 @@ public final class Gateway {
         this.codec = codec;
         this.metrics = metrics;
         this.clock = clock;
-        this.sendRate = sendRate;
-        this.sendBurst = sendBurst;
+        this.admission = admission;
         this.softLimit = softLimit;
         this.hardLimit = hardLimit;
     }
@@ -71,7 +69,7 @@ public final class Gateway {
                         deviceId,
                         session,
                         codec,
-                        new TokenBucket(sendRate, sendBurst, now),
+                        admission.forConnection(),
                         softLimit,
                         hardLimit);
         Connection replaced = connections.add(c);
@@ -109,13 +107,9 @@ public final class Gateway {
         }
     }
 
-    /**
-     * Refreshes every local route and presence, and forgets send buckets that have refilled;
-     * scheduled at a third of the session TTL.
-     */
+    /** Refreshes every local route and presence; scheduled at a third of the session TTL. */
     public void heartbeat() {
         long now = clock.millis();
-        commands.forgetRefilledBuckets(now);
         List<Connection> all = new ArrayList<>();
         for (Map<String, Connection> devices : connections.all()) {
             all.addAll(devices.values());

@@ -74,10 +74,11 @@ class BadInputIT {
     }
 
     @Test
-    void shouldAnswerUnknownFrameTypesWithErrorsAndStayConnected() throws Exception {
+    void shouldAnswerUnknownFrameTypesWithErrorsCountedAgainstTheBudgetAndStayConnected()
+            throws Exception {
         String token = stack.apiA.devToken(stack.user("newer"));
         try (WsClient c = stack.connect(stack.a, token, "d")) {
-            // a newer client's frame types, well past the malformed-frame limit
+            // a newer client's frame types, well past the malformed-frame limit (20 in 10 s)
             for (int i = 0; i < 40; i++) {
                 c.send("{\"type\":\"hologram\",\"ref\":\"h" + i + "\"}");
             }
@@ -86,9 +87,15 @@ class BadInputIT {
             List<JsonNode> errors = c.drain("error", Duration.ofMillis(300));
 
             assertThat(pong.path("ref").asText()).isEqualTo("after");
-            assertThat(errors)
-                    .hasSize(40)
+            assertThat(errors).hasSize(40);
+            // the refusal budget (burst 20) answers the first with their error, then rate_limited
+            assertThat(errors.subList(0, 20))
                     .allMatch(e -> "bad_request".equals(e.path("code").asText()));
+            assertThat(errors)
+                    .filteredOn(e -> "rate_limited".equals(e.path("code").asText()))
+                    .hasSizeGreaterThan(10)
+                    .allMatch(e -> e.path("retry_after_ms").asLong() > 0)
+                    .allMatch(e -> e.path("ref").asText().startsWith("h"));
             assertThat(c.isOpen()).isTrue();
         }
     }

@@ -6,7 +6,7 @@ import java.util.function.Predicate;
 
 /** Asks again until an answer satisfies a condition or the timeout passes. */
 final class Polling {
-    private static final long PAUSE_NANOS = Duration.ofMillis(100).toNanos();
+    private static final long PAUSE_NANOS = Duration.ofMillis(250).toNanos();
 
     private Polling() {}
 

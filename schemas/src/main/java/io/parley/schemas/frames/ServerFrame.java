@@ -219,5 +219,9 @@ public sealed interface ServerFrame {
         public static Error of(ErrorCode code, String message, String ref) {
             return new Error(code.wire(), message, ref, null);
         }
+
+        public Error withRetryAfter(long ms) {
+            return new Error(code, message, ref, ms);
+        }
     }
 }
