@@ -1,5 +1,6 @@
 package io.parley.edge;
 
+import io.parley.edge.auth.TokenPolicy;
 import io.parley.edge.limits.RateLimits;
 import java.util.Map;
 
@@ -39,7 +40,8 @@ public record EdgeConfig(
         long idleTimeoutMs,
         long sessionTtlMs,
         String webRoot,
-        RateLimits limits) {
+        RateLimits limits,
+        TokenPolicy tokenPolicy) {
 
     public static EdgeConfig fromEnv() {
         return from(System.getenv());
@@ -79,7 +81,8 @@ public record EdgeConfig(
                 o.integer("PARLEY_IDLE_TIMEOUT_MS", 60_000),
                 o.integer("PARLEY_SESSION_TTL_MS", 90_000),
                 o.str("PARLEY_WEB_ROOT", ""),
-                RateLimits.from(env));
+                RateLimits.from(env),
+                TokenPolicy.from(env));
     }
 
     /** A copy listening on other ports under another gateway id (tests run two gateways). */
@@ -116,7 +119,8 @@ public record EdgeConfig(
                 idleTimeoutMs,
                 sessionTtlMs,
                 webRoot,
-                limits);
+                limits,
+                tokenPolicy);
     }
 
     private record Options(Map<String, String> env) {

@@ -87,7 +87,9 @@ public final class EdgeServer implements AutoCloseable {
         scheduler = Executors.newScheduledThreadPool(2);
         healthExecutor = Executors.newCachedThreadPool();
         publisher = new Publisher(backends.pulsar, clock);
-        TokenService tokens = new TokenService(config.jwtSecret(), config.jwtPublicKeyPem(), clock);
+        TokenService tokens =
+                new TokenService(
+                        config.jwtSecret(), config.jwtPublicKeyPem(), clock, config.tokenPolicy());
         PendingCalls pending = new PendingCalls();
         UserLog userLog = new UserLog(publisher);
         PrivacyService privacy = new PrivacyService(backends.cql, backends.redis, userLog, clock);

@@ -22,7 +22,9 @@ import java.util.Date;
 /**
  * Verifies client JWTs: HS256 with the shared secret, or RS256 with the configured public key; the
  * {@code alg} must be one of those (never {@code none}), the signature must verify, {@code exp}
- * must be in the future and {@code sub} (the user id) present. Issues HS256 dev tokens.
+ * must be in the future, {@code nbf} and {@code iat} not, the lifetime within {@link TokenPolicy}'s
+ * cap, {@code iss}/{@code aud} as configured, and {@code sub} (the user id) present. Issues HS256
+ * dev tokens.
  */
 public final class TokenService {
     private static final long CLOCK_SKEW_MS = 5_000;
@@ -30,8 +32,14 @@ public final class TokenService {
     private final byte[] secret;
     private final RSAPublicKey rsaKey;
     private final Clock clock;
+    private final TokenPolicy policy;
 
     public TokenService(String secret, String rsaPublicKeyPem, Clock clock) {
+        this(secret, rsaPublicKeyPem, clock, TokenPolicy.lenient());
+    }
+
+    public TokenService(String secret, String rsaPublicKeyPem, Clock clock, TokenPolicy policy) {
+        this.policy = policy;
         this.secret = secret == null ? new byte[0] : secret.getBytes(StandardCharsets.UTF_8);
         this.rsaKey =
                 rsaPublicKeyPem == null || rsaPublicKeyPem.isBlank()
@@ -69,10 +77,8 @@ public final class TokenService {
                 throw new InvalidTokenException("bad signature");
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            Date exp = claims.getExpirationTime();
-            if (exp == null || exp.getTime() + CLOCK_SKEW_MS < clock.millis()) {
-                throw new InvalidTokenException("token expired");
-            }
+            checkTimes(claims, clock.millis());
+            checkAudience(claims);
             String sub = claims.getSubject();
             if (sub == null || !io.parley.schemas.topics.Topics.ID.matcher(sub).matches()) {
                 throw new InvalidTokenException("token has no valid sub");
@@ -83,6 +89,38 @@ public final class TokenService {
         }
     }
 
+    /** exp in the future, nbf and iat not in the future, and the lifetime within the cap. */
+    private void checkTimes(JWTClaimsSet claims, long now) {
+        Date exp = claims.getExpirationTime();
+        if (exp == null || exp.getTime() + CLOCK_SKEW_MS < now) {
+            throw new InvalidTokenException("token expired");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && nbf.getTime() - CLOCK_SKEW_MS > now) {
+            throw new InvalidTokenException("token not valid yet (nbf)");
+        }
+        Date iat = claims.getIssueTime();
+        if (iat != null && iat.getTime() - CLOCK_SKEW_MS > now) {
+            throw new InvalidTokenException("token issued in the future (iat)");
+        }
+        long from = iat == null ? now : Math.min(iat.getTime(), now);
+        if (exp.getTime() - from > policy.maxLifetimeSeconds() * 1000) {
+            throw new InvalidTokenException(
+                    "token lifetime over " + policy.maxLifetimeSeconds() + " s");
+        }
+    }
+
+    private void checkAudience(JWTClaimsSet claims) {
+        if (policy.issuer() != null && !policy.issuer().equals(claims.getIssuer())) {
+            throw new InvalidTokenException("wrong issuer (iss)");
+        }
+        if (policy.audience() != null
+                && (claims.getAudience() == null
+                        || !claims.getAudience().contains(policy.audience()))) {
+            throw new InvalidTokenException("wrong audience (aud)");
+        }
+    }
+
     /** An HS256 token for {@code userId} valid for {@code ttlSeconds} (dev mode only). */
     public String issue(String userId, long ttlSeconds) {
         try {
@@ -90,6 +128,8 @@ public final class TokenService {
             JWTClaimsSet claims =
                     new JWTClaimsSet.Builder()
                             .subject(userId)
+                            .issuer(policy.issuer())
+                            .audience(policy.audience())
                             .issueTime(new Date(now))
                             .expirationTime(new Date(now + ttlSeconds * 1000))
                             .build();

@@ -70,4 +70,74 @@ class TokenServiceTest {
                 .isInstanceOf(TokenService.InvalidTokenException.class);
         assertThatThrownBy(() -> tokens.verify(null)).hasMessageContaining("missing");
     }
+
+    private static String signed(com.nimbusds.jwt.JWTClaimsSet claims) throws Exception {
+        com.nimbusds.jwt.SignedJWT jwt =
+                new com.nimbusds.jwt.SignedJWT(
+                        new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+                        claims);
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    private com.nimbusds.jwt.JWTClaimsSet.Builder claims(long expInSeconds) {
+        return new com.nimbusds.jwt.JWTClaimsSet.Builder()
+                .subject("alice")
+                .expirationTime(new java.util.Date(now.millis() + expInSeconds * 1000));
+    }
+
+    @Test
+    void shouldRefuseATokenNotValidYet() throws Exception {
+        String token =
+                signed(
+                        claims(3600)
+                                .notBeforeTime(new java.util.Date(now.millis() + 600_000))
+                                .build());
+
+        assertThatThrownBy(() -> tokens.verify(token)).hasMessageContaining("nbf");
+    }
+
+    @Test
+    void shouldRefuseATokenIssuedInTheFuture() throws Exception {
+        String token =
+                signed(claims(3600).issueTime(new java.util.Date(now.millis() + 600_000)).build());
+
+        assertThatThrownBy(() -> tokens.verify(token)).hasMessageContaining("iat");
+    }
+
+    @Test
+    void shouldRefuseATokenValidForACentury() throws Exception {
+        String token = signed(claims(100L * 365 * 24 * 3600).build());
+
+        assertThatThrownBy(() -> tokens.verify(token)).hasMessageContaining("lifetime");
+        assertThat(tokens.verify(signed(claims(24 * 3600).build()))).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldCheckIssuerAndAudienceWhenConfigured() throws Exception {
+        TokenService strict =
+                new TokenService(
+                        SECRET, "", now, new TokenPolicy("https://id.example", "parley", 3600));
+
+        assertThatThrownBy(() -> strict.verify(signed(claims(60).build())))
+                .hasMessageContaining("iss");
+        assertThatThrownBy(
+                        () ->
+                                strict.verify(
+                                        signed(
+                                                claims(60)
+                                                        .issuer("https://id.example")
+                                                        .audience("other")
+                                                        .build())))
+                .hasMessageContaining("aud");
+        assertThat(
+                        strict.verify(
+                                signed(
+                                        claims(60)
+                                                .issuer("https://id.example")
+                                                .audience("parley")
+                                                .build())))
+                .isEqualTo("alice");
+        assertThat(strict.verify(strict.issue("bob", 60))).isEqualTo("bob");
+    }
 }
