@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * into the signature) and downloads through a short-lived presigned GET; the edge only keeps
  * metadata (an entry of the uploader's log; Cassandra {@code media} is its projection) and checks,
  * when a message references media, that it was uploaded by the sender, to that room, with the
- * declared size.
+ * declared size and SHA-256 ({@link MediaVerifier}); downloads serve the verified copy only.
  */
 public final class MediaService {
     public static final long MAX_BYTES = 25L * 1024 * 1024;
@@ -57,6 +57,7 @@ public final class MediaService {
     private final RoomService rooms;
     private final Clock clock;
     private final PreparedStatement select;
+    private final MediaVerifier verifier;
 
     public MediaService(
             CqlSession cql,
@@ -73,9 +74,10 @@ public final class MediaService {
         this.bucket = bucket;
         this.rooms = rooms;
         this.clock = clock;
+        this.verifier = new MediaVerifier(s3, bucket);
         select =
                 cql.prepare(
-                        "SELECT room_id, uploader, mime, size, object_key FROM parley.media"
+                        "SELECT room_id, uploader, mime, size, sha256, object_key FROM parley.media"
                                 + " WHERE media_id = ?");
     }
 
@@ -144,6 +146,10 @@ public final class MediaService {
             if (head.contentLength() == null || head.contentLength() != size) {
                 throw bad("media " + id + " does not have its declared size");
             }
+            String key = row.getString("object_key");
+            if (!verifier.isVerified(key) && !verifier.verify(key, row.getString("sha256"))) {
+                throw bad("media " + id + " does not match its declared sha256");
+            }
             out.add(new MediaRef(id, row.getString("mime"), size));
         }
         return out;
@@ -156,6 +162,11 @@ public final class MediaService {
             throw new ProtocolException(ErrorCode.NOT_FOUND, "no media " + mediaId);
         }
         rooms.requireMember(row.getString("room_id"), userId);
+        String key = row.getString("object_key");
+        if (!verifier.isVerified(key)) {
+            throw new ProtocolException(
+                    ErrorCode.NOT_FOUND, "media " + mediaId + " is not attached to a message");
+        }
         return presigner
                 .presignGetObject(
                         p ->
@@ -163,7 +174,9 @@ public final class MediaService {
                                         .getObjectRequest(
                                                 o ->
                                                         o.bucket(bucket)
-                                                                .key(row.getString("object_key"))))
+                                                                .key(
+                                                                        MediaVerifier.verifiedKey(
+                                                                                key))))
                 .url()
                 .toString();
     }

@@ -149,6 +149,63 @@ class MediaIT {
         assertThat(foreign.status()).isEqualTo(403);
     }
 
+    @Test
+    void shouldRefuseAnUploadThatDoesNotMatchItsSha256AndNeverServeASwappedObject()
+            throws Exception {
+        String alice = stack.user("media_sha_a");
+        String bob = stack.user("media_sha_b");
+        String ta = stack.apiA.devToken(alice);
+        String tb = stack.apiA.devToken(bob);
+        String room = stack.apiA.createRoom(ta, "direct", List.of(bob));
+        byte[] declared = new byte[20_000];
+        new Random(7).nextBytes(declared);
+        byte[] other = new byte[declared.length];
+        new Random(8).nextBytes(other);
+
+        ParleyHttp.Reply liar =
+                requestUpload(ta, "image/png", declared.length, sha256(declared), room);
+        String liarId = liar.body().path("media_id").asText();
+        assertThat(put(liar.body().path("upload_url").asText(), "image/png", other).statusCode())
+                .isEqualTo(200);
+        ParleyHttp.Reply honest =
+                requestUpload(ta, "image/png", declared.length, sha256(declared), room);
+        String honestId = honest.body().path("media_id").asText();
+        String honestUrl = honest.body().path("upload_url").asText();
+        assertThat(put(honestUrl, "image/png", declared).statusCode()).isEqualTo(200);
+
+        try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", room)) {
+            a.send(withMedia(room, "liar", liarId));
+            JsonNode refused = a.awaitType("error", WAIT);
+            a.send(withMedia(room, "honest", honestId));
+            JsonNode sent = a.awaitType("sent", WAIT);
+
+            assertThat(refused.path("code").asText()).isEqualTo("bad_request");
+            assertThat(refused.path("message").asText()).contains("sha256");
+            assertThat(sent.path("client_msg_id").asText()).isEqualTo("honest");
+        }
+        // the PUT URL is still valid: a same-size object swapped in is not what members get
+        assertThat(put(honestUrl, "image/png", other).statusCode()).isEqualTo(200);
+        ParleyHttp.Reply redirect = stack.apiA.call("GET", "/v1/media/" + honestId, tb, null);
+        String location = redirect.raw().headers().firstValue("Location").orElseThrow();
+
+        assertThat(get(location).body()).isEqualTo(declared);
+        assertThat(stack.apiA.call("GET", "/v1/media/" + liarId, tb, null).status()).isEqualTo(404);
+    }
+
+    private static Map<String, Object> withMedia(String room, String clientMsgId, String mediaId) {
+        return Map.of(
+                "type",
+                "send",
+                "room_id",
+                room,
+                "client_msg_id",
+                clientMsgId,
+                "body",
+                "see",
+                "media_ids",
+                List.of(mediaId));
+    }
+
     /** {@code POST /v1/media}: asks for an upload URL. */
     static ParleyHttp.Reply requestUpload(
             String token, String mime, long size, String sha256, String room) throws Exception {
