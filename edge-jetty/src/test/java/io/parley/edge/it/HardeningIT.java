@@ -60,6 +60,35 @@ class HardeningIT {
     }
 
     @Test
+    void shouldAnswerAHistoryPageBeforeTheLargestSeqAtOnce() throws Exception {
+        String t = stack.apiA.devToken(stack.user("far_history"));
+        String room = stack.apiA.createRoom(t, "group", List.of(stack.user("far_peer")));
+        try (WsClient c = RealtimeIT.joined(stack.a, t, "d", room)) {
+            c.send(RealtimeIT.send(room, "only", "the only message"));
+            c.awaitType("sent", WAIT);
+        }
+        // before the clamp this scanned one bucket per 1,000 seqs down from 2^63 and never
+        // answered (the client gives up after 30 s)
+        ParleyHttp.Reply page =
+                Polling.until(
+                        WAIT,
+                        () ->
+                                stack.apiA.call(
+                                        "GET",
+                                        "/v1/history?room_id="
+                                                + room
+                                                + "&before_seq="
+                                                + Long.MAX_VALUE,
+                                        t,
+                                        null),
+                        r -> r.status() == 200 && r.body().path("messages").size() == 1);
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body().path("messages").get(0).path("client_msg_id").asText())
+                .isEqualTo("only");
+    }
+
+    @Test
     void shouldRateLimitABurstOfSearchesForThatUserOnly() throws Exception {
         String greedy = stack.apiA.devToken(stack.user("search_greedy"));
         String calm = stack.apiA.devToken(stack.user("search_calm"));
