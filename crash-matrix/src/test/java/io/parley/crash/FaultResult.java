@@ -11,7 +11,8 @@ record FaultResult(
         long outageMs,
         Map<String, Long> readyAfterKillMs,
         Heal.Figure resumed,
-        Heal.Figure acked,
+        Heal.Figure outageAcked,
+        Heal.Figure prompt,
         Heal.Figure history,
         Heal.Figure search,
         Heal.Figure healthz,
@@ -24,12 +25,13 @@ record FaultResult(
     static final long AIM_MS = 10_000;
 
     static final String HEADER =
-            "| fault | outage (kill -> ready) | last client resumed | sends acked again | history"
-                    + " converged | search converged | /healthz 200 again (slowest 200) |\n"
-                    + "|---|---|---|---|---|---|---|";
+            "| fault | outage (kill -> ready) | last client resumed | outage's sends acked | ticks"
+                    + " prompt again | history converged | search converged | /healthz 200 again"
+                    + " (slowest 200) |\n"
+                    + "|---|---|---|---|---|---|---|---|";
 
     List<Heal.Figure> figures() {
-        return List.of(resumed, acked, history, search, healthz);
+        return List.of(resumed, outageAcked, prompt, history, search, healthz);
     }
 
     boolean healed() {
@@ -45,11 +47,12 @@ record FaultResult(
     /** One Markdown table row; figures are seconds after the component was back. */
     String row() {
         return String.format(
-                "| %s | %.1f s | %s | %s | %s | %s | %s (%.1f s) |",
+                "| %s | %.1f s | %s | %s | %s | %s | %s | %s (%.1f s) |",
                 fault.label,
                 outageMs / 1000.0,
                 resumed.format(),
-                acked.format(),
+                outageAcked.format(),
+                prompt.format(),
                 history.format(),
                 search.format(),
                 healthz.format(),

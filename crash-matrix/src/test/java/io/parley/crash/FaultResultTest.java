@@ -13,6 +13,7 @@ class FaultResultTest {
                 14_200,
                 Map.of("edge", 14_200L),
                 resumed,
+                Heal.Figure.healed(900),
                 Heal.Figure.healed(1_200),
                 Heal.Figure.healed(2_000),
                 Heal.Figure.healed(4_100),
@@ -27,7 +28,7 @@ class FaultResultTest {
     void shouldPrintOneMarkdownRowInSeconds() {
         assertThat(result(Heal.Figure.healed(8_000), List.of()).row())
                 .isEqualTo(
-                        "| edge | 14.2 s | 8.0 s | 1.2 s | 2.0 s | 4.1 s | undisturbed (1.8 s) |");
+                        "| edge | 14.2 s | 8.0 s | 0.9 s | 1.2 s | 2.0 s | 4.1 s | undisturbed (1.8 s) |");
     }
 
     @Test

@@ -94,9 +94,24 @@ final class Heal {
     }
 
     /**
-     * Sends acked again = the last tick that came more than {@link #SLOW_ACK_MS} after its send was
-     * made (of sends made since just before the kill) - back: from then on every send was ticked
-     * promptly. Pending while such a send still waits longer than that.
+     * Outage sends acked = the last tick of a send made from just before the kill until the
+     * component was back - back; pending while one of them has no tick.
+     */
+    static Figure outageAcked(Window w, List<Ledger.Timing> sends) {
+        long last = Long.MIN_VALUE;
+        for (Ledger.Timing s : cohort(w, sends)) {
+            if (!s.acked()) {
+                return Figure.pending();
+            }
+            last = Math.max(last, s.ackedAt());
+        }
+        return last == Long.MIN_VALUE ? Figure.undisturbed() : Figure.healed(last - w.backAt());
+    }
+
+    /**
+     * Ticks prompt again = the last tick that came more than {@link #SLOW_ACK_MS} after its send
+     * was made (of sends made since just before the kill) - back: from then on every send was
+     * ticked promptly. Pending while such a send still waits longer than that.
      */
     static Figure ackedAgain(Window w, List<Ledger.Timing> sends, long now) {
         long last = Long.MIN_VALUE;

@@ -116,4 +116,19 @@ class HealTest {
                         "r/u made +45.0 s, not ticked",
                         "r/u made +3.0 s, ticked +42.0 s after 1 tries");
     }
+
+    @Test
+    void shouldMeasureTheOutageSendsAckedAtTheLastOfTheirTicks() {
+        List<Ledger.Timing> sends =
+                List.of(
+                        send(9_500, 9_510),
+                        send(20_000, 43_000),
+                        send(39_000, 41_000),
+                        send(45_000, 52_000));
+
+        assertThat(Heal.outageAcked(W, sends)).isEqualTo(Heal.Figure.healed(3_000));
+        assertThat(Heal.outageAcked(W, List.of(send(20_000, -1))).done()).isFalse();
+        assertThat(Heal.outageAcked(W, List.of(send(45_000, 45_010))).state())
+                .isEqualTo(Heal.Figure.State.UNDISTURBED);
+    }
 }
