@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  *       LocalCluster#replay}; answers the cancelled and submitted job ids.
  *   <li>{@code GET /jobs}: each job's id and status.
  * </ul>
+ *
+ * <p>Every request needs {@code Authorization: Bearer <the local token>} ({@link LocalToken}, in
+ * {@code $PARLEY_HOME/run/flink-token}); without it: 401, and nothing is done. Loopback alone is no
+ * guard: any local user, and a web page through a rebinding DNS name, can reach 127.0.0.1.
  */
 public final class ControlEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlEndpoint.class);
@@ -36,13 +40,43 @@ public final class ControlEndpoint implements AutoCloseable {
         this.server = server;
     }
 
-    public static ControlEndpoint start(LocalCluster cluster, int port) throws IOException {
+    public static ControlEndpoint start(LocalCluster cluster, int port, LocalToken token)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
         server.setExecutor(Executors.newSingleThreadExecutor());
-        server.createContext("/replay", exchange -> replay(cluster, exchange));
-        server.createContext("/jobs", exchange -> jobs(cluster, exchange));
+        server.createContext(
+                "/replay",
+                exchange -> {
+                    if (authorized(token, exchange)) {
+                        replay(cluster, exchange);
+                    }
+                });
+        server.createContext(
+                "/jobs",
+                exchange -> {
+                    if (authorized(token, exchange)) {
+                        jobs(cluster, exchange);
+                    }
+                });
         server.start();
         return new ControlEndpoint(server);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Whether the request carries the token; if not, it has been answered 401. */
+    private static boolean authorized(LocalToken token, HttpExchange exchange) throws IOException {
+        if (token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"parley-flink\"");
+        respond(
+                exchange,
+                401,
+                Map.of("error", "Authorization: Bearer <token of $PARLEY_HOME/run/flink-token>"));
+        return false;
     }
 
     private static void replay(LocalCluster cluster, HttpExchange exchange) throws IOException {

@@ -3,6 +3,9 @@ package io.parley.flink;
 import io.parley.flink.jobs.JobEnvironment;
 import io.parley.flink.jobs.ParleyJob;
 import io.parley.flink.pulsar.PulsarAdminRest;
+import io.parley.flink.push.LocalFcmReceiver;
+import io.parley.flink.push.PushOptions;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -13,9 +16,11 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -28,7 +33,14 @@ import org.slf4j.LoggerFactory;
  * Parley's local Flink cluster: a MiniCluster in this JVM with the dashboard/REST API on
  * 127.0.0.1:{@code FLINK_REST_PORT}, one slot per job and parallelism unit, checkpoints under
  * {@code $PARLEY_HOME/data/flink}; it submits every job of {@link ParleyJob} and serves the replay
- * control endpoint ({@link ControlEndpoint}) until the process is stopped.
+ * control endpoint ({@link ControlEndpoint}) and the local FCM receiver until the process is
+ * stopped, both behind a {@link LocalToken} made at start.
+ *
+ * <p>Every listener is on 127.0.0.1 ({@link #flinkConfiguration}): REST, the JobManager's and
+ * TaskManager's RPC, the BlobServer (it binds {@code jobmanager.bind-host}, the wildcard by
+ * default), the shuffle and the metrics query service. The REST API sends no {@code
+ * Access-Control-Allow-Origin: *} (only the dashboard's own origin) and has no web jar upload/run
+ * ({@code web.submit.enable: false}): jobs are submitted in-process.
  *
  * <p>Jobs start without restored state; each resumes where its durable subscription stands (see
  * {@code SubscriptionStartCursor}), so stopping and starting the cluster neither loses nor re-reads
@@ -37,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
     private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(60);
+    private static final String LOOPBACK = "127.0.0.1";
 
     private final ParleyConfig config;
     private final MiniCluster cluster;
@@ -49,14 +62,19 @@ public final class LocalCluster implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         ParleyConfig config = ParleyConfig.fromEnv();
+        LocalToken token = LocalToken.generate();
         LocalCluster local = start(config);
-        ControlEndpoint control = ControlEndpoint.start(local, config.controlPort());
-        io.parley.flink.push.PushOptions push = io.parley.flink.push.PushOptions.fromEnv();
+        ControlEndpoint control = ControlEndpoint.start(local, config.controlPort(), token);
+        PushOptions push = PushOptions.fromEnv();
         if (push.receiverPort() > 0) {
             // FCM cannot be reached from here: a local FCM-compatible receiver stands in
-            io.parley.flink.push.LocalFcmReceiver.start("127.0.0.1", push.receiverPort());
+            LocalFcmReceiver.start("127.0.0.1", push.receiverPort(), token);
             LOG.info("local FCM receiver on http://127.0.0.1:{}", push.receiverPort());
         }
+        // written once every port is ours (a second instance fails above and keeps this one's
+        // token), and before the push job reads it
+        token.writeTo(LocalToken.file(config.home()));
+        LOG.info("local token in {}", LocalToken.file(config.home()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -79,26 +97,50 @@ public final class LocalCluster implements AutoCloseable {
 
     public static LocalCluster start(ParleyConfig config) throws Exception {
         Files.createDirectories(config.checkpointDir());
-        Configuration flink = new Configuration();
-        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        flink.set(RestOptions.ADDRESS, "127.0.0.1");
-        flink.set(RestOptions.PORT, config.restPort());
-        flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-        flink.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                config.checkpointDir().toUri().toString());
-        int slots = ParleyJob.values().length * config.parallelism();
-        flink.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        Configuration flink = flinkConfiguration(config);
         MiniCluster cluster =
                 new MiniCluster(
                         new MiniClusterConfiguration.Builder()
                                 .setConfiguration(flink)
                                 .setNumTaskManagers(1)
-                                .setNumSlotsPerTaskManager(slots)
-                                .setCommonBindAddress("127.0.0.1")
+                                .setNumSlotsPerTaskManager(
+                                        flink.get(TaskManagerOptions.NUM_TASK_SLOTS))
+                                .setCommonBindAddress(LOOPBACK)
                                 .build());
         cluster.start();
         return new LocalCluster(config, cluster);
+    }
+
+    /** The MiniCluster's options: loopback only, no web submission, no any-origin CORS. */
+    static Configuration flinkConfiguration(ParleyConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        flink.set(RestOptions.ADDRESS, LOOPBACK);
+        flink.set(RestOptions.PORT, config.restPort());
+        // the BlobServer binds jobmanager.bind-host (default 0.0.0.0), the RPC services and the
+        // shuffle the *.bind-host / taskmanager.host
+        flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        flink.set(TaskManagerOptions.HOST, LOOPBACK);
+        // the dashboard is same-origin; Flink's default answers every origin with *
+        flink.set(
+                WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN,
+                "http://" + LOOPBACK + ":" + config.restPort());
+        flink.set(WebOptions.SUBMIT_ENABLE, false);
+        flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        flink.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                config.checkpointDir().toUri().toString());
+        flink.set(
+                TaskManagerOptions.NUM_TASK_SLOTS,
+                ParleyJob.values().length * config.parallelism());
+        return flink;
+    }
+
+    /** The REST API's and dashboard's address. */
+    public URI restAddress() throws Exception {
+        return cluster.getRestAddress().get();
     }
 
     /** Submits a fresh instance of a job (no restored state). */

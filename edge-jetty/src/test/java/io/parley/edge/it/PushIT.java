@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Offline push end to end: FanOut -> events/push -> the push job (capping, firebase-admin) -> the
- * local FCM-compatible receiver that the Flink local cluster runs on 127.0.0.1:8090.
+ * local FCM-compatible receiver that the Flink local cluster runs on 127.0.0.1:8090 (its {@code GET
+ * /requests} needs the local token, {@link LocalFlinkToken}).
  */
 class PushIT {
     static final String RECEIVER = "http://127.0.0.1:8090/requests";
@@ -45,7 +46,9 @@ class PushIT {
     static List<JsonNode> pushesTo(String token) throws Exception {
         HttpResponse<String> r =
                 HTTP.send(
-                        HttpRequest.newBuilder(URI.create(RECEIVER)).build(),
+                        HttpRequest.newBuilder(URI.create(RECEIVER))
+                                .header("Authorization", LocalFlinkToken.authorization())
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         List<JsonNode> out = new ArrayList<>();

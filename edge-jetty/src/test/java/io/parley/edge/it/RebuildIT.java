@@ -336,6 +336,7 @@ class RebuildIT {
                                                                 + job
                                                                 + "&from=earliest"))
                                         .timeout(Duration.ofMinutes(2))
+                                        .header("Authorization", LocalFlinkToken.authorization())
                                         .POST(HttpRequest.BodyPublishers.noBody())
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package io.parley.flink.jobs;
 
+import io.parley.flink.LocalToken;
 import io.parley.flink.ParleyConfig;
 import io.parley.flink.pulsar.JsonEventDeserializer;
 import io.parley.flink.pulsar.PulsarConnectors;
@@ -8,6 +9,8 @@ import io.parley.flink.push.PushOptions;
 import io.parley.flink.push.PushSink;
 import io.parley.schemas.events.PushRequest;
 import io.parley.schemas.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,6 +40,15 @@ public final class PushJob {
 
     public static PushJob production(ParleyConfig config, String subscription) {
         PushOptions push = PushOptions.fromEnv();
+        String accessToken = push.accessToken();
+        if (accessToken.isEmpty()) {
+            // the local receiver's: LocalCluster writes it before it submits the jobs
+            try {
+                accessToken = LocalToken.readOrEmpty(LocalToken.file(config.home()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the local token", e);
+            }
+        }
         return new PushJob(
                 PulsarConnectors.source(
                         config,
@@ -48,6 +60,7 @@ public final class PushJob {
                         config.cassandraPort(),
                         push.projectId(),
                         push.endpoint(),
+                        accessToken,
                         config.pulsarServiceUrl(),
                         Topics.USERS.name()),
                 push.capMs());

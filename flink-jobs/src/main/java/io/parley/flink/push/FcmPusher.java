@@ -18,8 +18,11 @@ import java.util.UUID;
 /**
  * Sends one push through firebase-admin's {@link FirebaseMessaging}: a compact notification (room,
  * sender, preview, deep link), collapse key per room. With an endpoint configured it talks to that
- * FCM-compatible receiver with a static token; without one it uses Google application default
- * credentials (a service account, GOOGLE_APPLICATION_CREDENTIALS) against real FCM.
+ * FCM-compatible receiver with {@code accessToken} as its OAuth access token (firebase-admin sends
+ * it as {@code Authorization: Bearer <token>}; the local receiver wants the local cluster's token);
+ * without one it uses Google application default credentials (a service account,
+ * GOOGLE_APPLICATION_CREDENTIALS, whose key firebase-admin trades for access tokens at the key's
+ * {@code token_uri}) against real FCM.
  */
 public final class FcmPusher {
     /** What became of one push. */
@@ -31,14 +34,14 @@ public final class FcmPusher {
 
     private final FirebaseMessaging messaging;
 
-    public FcmPusher(String projectId, String endpoint) throws IOException {
+    public FcmPusher(String projectId, String endpoint, String accessToken) throws IOException {
         FirebaseOptions.Builder options = FirebaseOptions.builder().setProjectId(projectId);
         if (endpoint == null || endpoint.isBlank()) {
             options.setCredentials(GoogleCredentials.getApplicationDefault());
         } else {
             options.setCredentials(
                     GoogleCredentials.create(
-                            new AccessToken("parley-local", new Date(Long.MAX_VALUE / 2))));
+                            new AccessToken(accessToken, new Date(Long.MAX_VALUE / 2))));
             options.setHttpTransport(RedirectingTransport.to(endpoint));
         }
         FirebaseApp app = FirebaseApp.initializeApp(options.build(), "parley-" + UUID.randomUUID());

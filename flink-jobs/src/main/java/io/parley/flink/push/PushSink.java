@@ -35,6 +35,7 @@ public final class PushSink extends RichSinkFunction<PushRequest> {
     private final int cassandraPort;
     private final String projectId;
     private final String endpoint;
+    private final String accessToken;
     private final String pulsarServiceUrl;
     private final String usersTopic;
 
@@ -49,6 +50,7 @@ public final class PushSink extends RichSinkFunction<PushRequest> {
     private transient Counter failed;
 
     /**
+     * @param accessToken the bearer token for {@code endpoint} (unused for real FCM)
      * @param usersTopic the users' log ({@code Topics.USERS} in production, a test's own topic)
      */
     public PushSink(
@@ -56,12 +58,14 @@ public final class PushSink extends RichSinkFunction<PushRequest> {
             int cassandraPort,
             String projectId,
             String endpoint,
+            String accessToken,
             String pulsarServiceUrl,
             String usersTopic) {
         this.cassandraHost = cassandraHost;
         this.cassandraPort = cassandraPort;
         this.projectId = projectId;
         this.endpoint = endpoint;
+        this.accessToken = accessToken;
         this.pulsarServiceUrl = pulsarServiceUrl;
         this.usersTopic = usersTopic;
     }
@@ -75,7 +79,7 @@ public final class PushSink extends RichSinkFunction<PushRequest> {
                         "SELECT device_id, push_token FROM "
                                 + KEYSPACE
                                 + ".devices WHERE user_id = ?");
-        pusher = new FcmPusher(projectId, endpoint);
+        pusher = new FcmPusher(projectId, endpoint, accessToken);
         pulsar = PulsarClient.builder().serviceUrl(pulsarServiceUrl).build();
         users = pulsar.newProducer(Schema.STRING).topic(usersTopic).create();
         sent = getRuntimeContext().getMetricGroup().counter("pushes_sent");

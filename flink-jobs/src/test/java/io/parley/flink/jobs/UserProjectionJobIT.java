@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.driver.core.Row;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.flink.LocalToken;
 import io.parley.flink.pulsar.JsonEventDeserializer;
 import io.parley.flink.pulsar.PulsarAdminRest;
 import io.parley.flink.pulsar.PulsarConnectors;
@@ -279,7 +280,8 @@ class UserProjectionJobIT extends ParleyITBase {
                 PushRequest::userId,
                 List.of(new PushRequest("room-1", 1, "m1", "alice", bob, "hi", 1)));
 
-        try (LocalFcmReceiver fcm = LocalFcmReceiver.start("127.0.0.1", 0)) {
+        LocalToken token = LocalToken.generate();
+        try (LocalFcmReceiver fcm = LocalFcmReceiver.start("127.0.0.1", 0, token)) {
             run(
                     PushJob.NAME,
                     env ->
@@ -294,6 +296,7 @@ class UserProjectionJobIT extends ParleyITBase {
                                                     CONFIG.cassandraPort(),
                                                     "parley-it",
                                                     "http://127.0.0.1:" + fcm.port(),
+                                                    token.value(),
                                                     CONFIG.pulsarServiceUrl(),
                                                     topic),
                                             1_000)
@@ -306,7 +309,7 @@ class UserProjectionJobIT extends ParleyITBase {
                             assertThat(projections())
                                     .doesNotContain("device bob phone")
                                     .contains("device bob tablet|ios|" + live));
-            assertThat(acceptedTokens(fcm)).containsExactly(live);
+            assertThat(acceptedTokens(fcm, token)).containsExactly(live);
         }
         UserEvent reported = lastEntry();
         assertThat(reported.kind()).isEqualTo(UserEvent.PUSH_TOKEN_REMOVED);
@@ -315,7 +318,8 @@ class UserProjectionJobIT extends ParleyITBase {
         assertThat(reported.pushToken()).isEqualTo(dead);
     }
 
-    private static List<String> acceptedTokens(LocalFcmReceiver fcm) throws Exception {
+    private static List<String> acceptedTokens(LocalFcmReceiver fcm, LocalToken token)
+            throws Exception {
         HttpResponse<String> response =
                 HttpClient.newHttpClient()
                         .send(
@@ -324,6 +328,7 @@ class UserProjectionJobIT extends ParleyITBase {
                                                         "http://127.0.0.1:"
                                                                 + fcm.port()
                                                                 + "/requests"))
+                                        .header("Authorization", "Bearer " + token.value())
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
         List<String> tokens = new ArrayList<>();
