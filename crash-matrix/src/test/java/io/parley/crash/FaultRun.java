@@ -1,5 +1,8 @@
 package io.parley.crash;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +69,7 @@ final class FaultRun {
         Heal.Window w = new Heal.Window(killedAt, Math.max(up.backAt(), killedAt));
         Heal.heldUp(w, heal.sends(), clock.getAsLong(), 5)
                 .forEach(h -> say(fault, "held up: " + h));
+        writeSends(fault, killedAt, heal.sends());
         return new FaultResult(
                 fault,
                 up.backAt() < 0 ? -1 : up.backAt() - killedAt,
@@ -147,6 +151,32 @@ final class FaultRun {
                                 chat.ledger.sendsSince(now - 30_000),
                                 now)
                         .done();
+    }
+
+    /**
+     * Every send of the fault as CSV (ms since the kill: made, ticked or -1, tries) under {@code
+     * target/crash-matrix/}, to see where the time went.
+     */
+    private void writeSends(Fault fault, long killedAt, List<Ledger.Timing> sends) {
+        StringBuilder csv = new StringBuilder("room,sender,made_ms,ticked_ms,tries\n");
+        for (Ledger.Timing t : sends) {
+            csv.append(t.key().room())
+                    .append(',')
+                    .append(t.key().sender())
+                    .append(',')
+                    .append(t.createdAt() - killedAt)
+                    .append(',')
+                    .append(t.acked() ? t.ackedAt() - killedAt : -1)
+                    .append(',')
+                    .append(t.tries())
+                    .append('\n');
+        }
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "crash-matrix"));
+            Files.writeString(dir.resolve(fault.label + "-sends.csv"), csv);
+        } catch (IOException e) {
+            say(fault, "could not write the sends' CSV: " + e);
+        }
     }
 
     private static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * One client's sends that have no {@code sent} yet, as a patient client keeps them: each goes out
- * when made, again {@code retryMs} after its last try with no answer, at a given time after an
+ * when made, again after a silence of {@code retryMs} doubling with each try up to {@link
+ * #MAX_SILENCE_MS} (a retry into a slow pipeline is only more load), at a given time after an
  * error, and at once after a reconnect; always under its first {@code client_msg_id}. At most
  * {@code capacity} wait: a client that cannot get its messages out stops making new ones.
  */
@@ -28,6 +29,9 @@ final class Outbox {
         }
     }
 
+    /** The longest silence after which a send is tried again. */
+    static final long MAX_SILENCE_MS = 15_000;
+
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final int capacity;
     private final long retryMs;
@@ -46,12 +50,16 @@ final class Outbox {
         return true;
     }
 
-    /** The sends to (re)transmit now, oldest first; each is next due {@code retryMs} from now. */
+    /**
+     * The sends to (re)transmit now, oldest first; each is next due after {@code retryMs} times 2
+     * to the power of its earlier tries, at most {@link #MAX_SILENCE_MS}.
+     */
     synchronized List<Pending> due(long now) {
         List<Pending> out = new ArrayList<>();
         for (Pending p : pending.values()) {
             if (p.nextTryAt <= now) {
-                p.nextTryAt = now + retryMs;
+                long silence = Math.min(MAX_SILENCE_MS, retryMs << Math.min(p.tries, 10));
+                p.nextTryAt = now + silence;
                 p.tries++;
                 out.add(p);
             }

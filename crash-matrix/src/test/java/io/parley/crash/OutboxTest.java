@@ -16,6 +16,20 @@ class OutboxTest {
     }
 
     @Test
+    void shouldWaitTwiceAsLongAfterEachSilentRetryUpToTheCap() {
+        Outbox o = new Outbox(10, 3_000);
+        o.offer("a", "hello", 0);
+
+        o.due(0); // next at 3 s
+        assertThat(o.due(3_000)).hasSize(1); // next at 9 s
+        assertThat(o.due(8_999)).isEmpty();
+        assertThat(o.due(9_000)).hasSize(1); // next at 21 s
+        assertThat(o.due(21_000)).hasSize(1); // 24 s would be past the cap: next at 36 s
+        assertThat(o.due(35_999)).isEmpty();
+        assertThat(o.due(36_000)).hasSize(1);
+    }
+
+    @Test
     void shouldRetryAnErrorAtTheGivenTimeUnderTheSameId() {
         Outbox o = new Outbox(10, 3_000);
         o.offer("a", "hello", 0);
