@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** The clients of every server the edge talks to, opened once per process. */
 public final class Backends implements AutoCloseable {
-    /** The longest pause between two attempts to reach the broker again. */
+    /** The longest pause between two attempts to reach the broker or Cassandra again. */
     static final long MAX_RECONNECT_BACKOFF_SECONDS = 2;
 
     public final CqlSession cql;
@@ -68,6 +68,15 @@ public final class Backends implements AutoCloseable {
                                         .withDuration(
                                                 DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT,
                                                 Duration.ofSeconds(5))
+                                        // like the broker: the default backoff doubles up to
+                                        // 60 s, so after a long outage the edge (and /healthz)
+                                        // stayed down for many seconds after Cassandra was back
+                                        .withDuration(
+                                                DefaultDriverOption.RECONNECTION_BASE_DELAY,
+                                                Duration.ofMillis(250))
+                                        .withDuration(
+                                                DefaultDriverOption.RECONNECTION_MAX_DELAY,
+                                                Duration.ofSeconds(MAX_RECONNECT_BACKOFF_SECONDS))
                                         .build())
                         .build();
         JedisPooled redis = new JedisPooled(URI.create(c.redisUrl()));
