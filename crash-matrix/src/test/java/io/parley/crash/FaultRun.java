@@ -112,6 +112,9 @@ final class FaultRun {
                 return;
             }
             if (clock.getAsLong() - up.backAt() > settings.healLimit().toMillis()) {
+                if (!heal.history.done()) {
+                    problems.add("history not converged: " + heal.historyLag);
+                }
                 problems.add(
                         "not healed within "
                                 + settings.healLimit()

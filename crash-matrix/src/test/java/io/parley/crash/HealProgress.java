@@ -24,6 +24,9 @@ final class HealProgress {
     Heal.Figure search = Heal.Figure.pending();
     private long lastRead = -1;
 
+    /** Why history has not converged yet, as of its last read. */
+    String historyLag = "";
+
     HealProgress(Chat chat, HealthWatch health, RunClock clock, Heal.Window window) {
         this.chat = chat;
         this.health = health;
@@ -84,11 +87,14 @@ final class HealProgress {
             List<Ledger.HistoryEntry> read =
                     chat.probes.history(chat.tokenIn(e.getKey()), e.getKey(), from, to);
             if (read == null) {
+                historyLag = "history of " + e.getKey() + " did not answer";
                 return false;
             }
             Map<Long, Ledger.HistoryEntry> bySeq = new HashMap<>();
             read.forEach(h -> bySeq.put(h.seq(), h));
-            if (!chat.ledger.missingFromHistory(e.getKey(), e.getValue(), bySeq).isEmpty()) {
+            List<String> missing = chat.ledger.missingFromHistory(e.getKey(), e.getValue(), bySeq);
+            if (!missing.isEmpty()) {
+                historyLag = String.join("; ", missing);
                 return false;
             }
         }

@@ -84,10 +84,21 @@ final class Probes {
         return new Heal.HealthSample(answered, ok, answered - asked);
     }
 
+    /** The body of a 200, waiting out up to three {@code 429}s; null for anything else. */
     private JsonNode get(String path, String token) {
         try {
-            ParleyHttp.Reply r = http.call("GET", path, token, null);
-            return r.status() == 200 ? r.body() : null;
+            for (int i = 0; ; i++) {
+                ParleyHttp.Reply r = http.call("GET", path, token, null);
+                if (r.status() == 200) {
+                    return r.body();
+                }
+                if (r.status() != 429 || i == 3) {
+                    return null;
+                }
+                long wait =
+                        r.body() == null ? 1_000 : r.body().path("retry_after_ms").asLong(1_000);
+                Waits.pause(java.time.Duration.ofMillis(Math.min(5_000, Math.max(100, wait))));
+            }
         } catch (Exception e) {
             return null;
         }
