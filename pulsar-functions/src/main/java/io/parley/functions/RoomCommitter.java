@@ -79,7 +79,9 @@ final class RoomCommitter implements AutoCloseable {
         Batch batch;
         synchronized (this) {
             Slot slot = slots.computeIfAbsent(roomKey, k -> new Slot());
-            slot.record = record;
+            if (record != null) {
+                slot.record = record;
+            }
             slot.clients.putAll(sideRecords);
             unwrittenClients.putAll(sideRecords);
             slot.waiters.add(done);
@@ -87,6 +89,14 @@ final class RoomCommitter implements AutoCloseable {
         }
         launch(batch);
         return done;
+    }
+
+    /**
+     * Queues side records without a new room record, written before any room record queued after
+     * them (a batch starts only once the previous one's side records are durable).
+     */
+    CompletableFuture<Void> rewrite(String roomKey, Map<String, String> sideRecords) {
+        return commit(roomKey, null, sideRecords);
     }
 
     /** Completes once everything queued for the room so far is durable. */

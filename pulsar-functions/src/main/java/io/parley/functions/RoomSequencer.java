@@ -26,13 +26,16 @@ import java.util.function.LongSupplier;
  * f.<room>.<seq>} written with the client-id records, after the room record.
  *
  * <p>The room record {@code r.<room> = {last_seq, recent}} is the commit point: one single-key
- * write that carries the new seq together with the last {@value #RECENT} sends' ids. A client-id
- * record {@code c.<room>.<sender>.<client_msg_id>} follows it, for retries older than that window.
- * Writes go through a {@link RoomCommitter} (group commit per room); the caller publishes a message
- * only once its {@code durable} future completes, so after a crash every redelivered send that had
- * been published is found in the durable room record's window (or its client-id record) and gets
- * its seq again; one that had not gets the next free seq, and no seq is ever published for two
- * different sends. A retry of a send still being committed waits for that commit too.
+ * write that carries the new seq together with the last {@value #RECENT} sends' ids (more while
+ * older ones' client-id records are not durable yet: an entry leaves the window only after its
+ * record is, also across a crash, since a loaded window's records are written again first). A
+ * client-id record {@code c.<room>.<sender>.<client_msg_id>} follows it, for retries older than
+ * that window. Writes go through a {@link RoomCommitter} (group commit per room); the caller
+ * publishes a message only once its {@code durable} future completes, so after a crash every
+ * redelivered send that had been published is found in the durable room record's window (or its
+ * client-id record) and gets its seq again; one that had not gets the next free seq, and no seq is
+ * ever published for two different sends. A retry of a send still being committed waits for that
+ * commit too.
  *
  * <p>This instance must be the only writer of its rooms (retain-ordering, one instance per room):
  * room records are cached in memory and read from the store only when not cached. The cache keeps
@@ -169,8 +172,10 @@ public final class RoomSequencer {
                         message ? null : List.copyOf(entries));
         List<Entry> recent = new ArrayList<>(room.recent());
         recent.add(entry);
-        if (recent.size() > RECENT) {
-            recent.subList(0, recent.size() - RECENT).clear();
+        // an entry leaves the window only once its client-id record is durable, however many
+        // entries one write carries
+        while (recent.size() > RECENT && !unwritten(roomId, recent.get(0))) {
+            recent.remove(0);
         }
         RoomRecord next = new RoomRecord(seq, List.copyOf(recent), append.next());
         rooms.put(roomId, next);
@@ -285,8 +290,39 @@ public final class RoomSequencer {
         RoomRecord loaded =
                 raw == null ? new RoomRecord(0, List.of(), null) : Json.read(raw, RoomRecord.class);
         rooms.put(roomId, loaded);
+        if (!loaded.recent().isEmpty()) {
+            committer.rewrite(roomKey(roomId), sideRecordsOfWindow(roomId, loaded));
+        }
         evictSettledRooms();
         return loaded;
+    }
+
+    /**
+     * The client-id records and facts of a loaded window. A crash can land a room record and lose
+     * the side records of its last write; written again before any newer room record, they are
+     * durable before their entries can leave the window, so a late retry still finds its seq.
+     */
+    private Map<String, String> sideRecordsOfWindow(String roomId, RoomRecord room) {
+        Map<String, String> side = new LinkedHashMap<>();
+        for (Entry e : room.recent()) {
+            side.put(clientKey(roomId, e.senderId(), e.clientMsgId()), Json.write(e));
+            if (e.isMessage()) {
+                side.put(factKey(roomId, e.seq()), Json.write(fact(roomId, room, e.seq())));
+            }
+            if (e.deletes() != null) {
+                RoomRules.Fact target = fact(roomId, room, e.deletes());
+                if (target != null) {
+                    side.put(
+                            factKey(roomId, e.deletes()),
+                            Json.write(new RoomRules.Fact(target.senderId(), true)));
+                }
+            }
+        }
+        return side;
+    }
+
+    private boolean unwritten(String roomId, Entry e) {
+        return committer.unwrittenClient(clientKey(roomId, e.senderId(), e.clientMsgId())) != null;
     }
 
     int cachedRoomCount() {

@@ -392,4 +392,87 @@ class RoomSequencerTest {
 
         assertThat(edit.outcome().code()).isEqualTo("not_found");
     }
+
+    /**
+     * The crash matrix found this after a broker kill: the room record counting a send was durable,
+     * its client-id record was not, and the restarted instance let the send leave the window before
+     * anything wrote that record, so the client's late retry got a second seq.
+     */
+    @Test
+    void shouldKeepARetrysSeqWhenItsClientRecordWasLostInACrashAndTheWindowMovedOn() {
+        // Given a send whose room record landed before the crash, but not its client-id record
+        RoomSequencer s = sequencer();
+        RoomSequencer.Sequenced lost = s.sequence("room1", send("alice", "lost"));
+        steps.runOne();
+        steps.queued.clear();
+        assertThat(lost.durable()).isCompleted();
+
+        // When the restarted instance sequences more sends than the window holds, then the retry
+        RoomSequencer restarted = sequencer();
+        for (int i = 0; i < RoomSequencer.RECENT + 5; i++) {
+            seq(restarted, "bob", "m" + i);
+        }
+        SequencedMessage retry = seq(sequencer(), "alice", "lost");
+
+        // Then the retry keeps the seq and msg_id it was published with
+        assertThat(retry.seq()).isEqualTo(lost.message().seq());
+        assertThat(retry.msgId()).isEqualTo(lost.message().msgId());
+    }
+
+    @Test
+    void shouldKeepAMessagesFactWhenItWasLostInACrashAndTheWindowMovedOn() {
+        RoomSequencer s = createdGroup();
+        RoomSequencer.Sequenced bobs =
+                s.sequence(
+                        "g1",
+                        new SendCommand("g1", "bob", "d1", "gw1", "m", "hi", null, null, 1, 2));
+        steps.runOne();
+        steps.queued.clear();
+
+        RoomSequencer restarted = sequencer();
+        for (int i = 0; i < RoomSequencer.RECENT + 2; i++) {
+            say(restarted, "carol", "filler" + i);
+        }
+
+        assertThat(
+                        command(
+                                        sequencer(),
+                                        "bob",
+                                        "e",
+                                        RoomEvent.edited(bobs.message().seq(), "x"))
+                                .entries())
+                .hasSize(1);
+    }
+
+    @Test
+    void shouldKeepEverySendOfABatchLargerThanTheWindowFindableAfterACrash() {
+        // Given one write in flight while more sends than the window holds pile up behind it
+        RoomSequencer s = sequencer();
+        List<SequencedMessage> sent = new ArrayList<>();
+        for (int i = 0; i < RoomSequencer.RECENT + 10; i++) {
+            sent.add(s.sequence("room1", send("alice", "c" + i)).message());
+        }
+        // the first batch (one send: room record, client-id record, fact) lands whole, the
+        // second lands its room record only
+        for (int i = 0; i < 4; i++) {
+            steps.runOne();
+        }
+        steps.queued.clear();
+        RoomSequencer.RoomRecord landed =
+                Json.read(
+                        store.durable.get(RoomSequencer.roomKey("room1")),
+                        RoomSequencer.RoomRecord.class);
+        assertThat(landed.lastSeq()).isEqualTo(RoomSequencer.RECENT + 10);
+
+        // When every send is redelivered to a new instance
+        RoomSequencer recovered = sequencer();
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < RoomSequencer.RECENT + 10; i++) {
+            seqs.add(seq(recovered, "alice", "c" + i).seq());
+        }
+
+        // Then each keeps its seq
+        assertThat(seqs).isEqualTo(sent.stream().map(SequencedMessage::seq).toList());
+        assertThat(recovered.roomRecord("room1").lastSeq()).isEqualTo(RoomSequencer.RECENT + 10);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.clients.ParleyHttp;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,19 @@ class MediaIT {
                         HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /**
+     * Whether s3proxy refused the PUT: with an answer other than 200, or (seen in CI) by closing
+     * the connection before any answer ("header parser received no bytes"). Either way nothing
+     * was stored, which the send after the real upload checks through the hash.
+     */
+    static boolean refusedOrCut(String url, String mime, byte[] body) throws Exception {
+        try {
+            return put(url, mime, body).statusCode() != 200;
+        } catch (IOException cut) {
+            return true;
+        }
+    }
+
     static HttpResponse<byte[]> get(String url) throws Exception {
         return http().send(
                         HttpRequest.newBuilder(URI.create(url)).build(),
@@ -78,8 +92,7 @@ class MediaIT {
             tampered = uploadUrl.replaceAll("(X-Amz-Signature=)(.)", "$1" + "1");
         }
         assertThat(put(tampered, "image/png", image).statusCode()).isEqualTo(403);
-        assertThat(put(uploadUrl, "image/png", new byte[image.length + 10]).statusCode())
-                .isNotEqualTo(200);
+        assertThat(refusedOrCut(uploadUrl, "image/png", new byte[image.length + 10])).isTrue();
 
         try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", room);
                 WsClient b = RealtimeIT.joined(stack.b, tb, "d", room)) {
