@@ -52,8 +52,8 @@ class MediaIT {
 
     /**
      * Whether s3proxy refused the PUT: with an answer other than 200, or (seen in CI) by closing
-     * the connection before any answer ("header parser received no bytes"). Either way nothing
-     * was stored, which the send after the real upload checks through the hash.
+     * the connection before any answer ("header parser received no bytes"). Either way nothing was
+     * stored, which the send after the real upload checks through the hash.
      */
     static boolean refusedOrCut(String url, String mime, byte[] body) throws Exception {
         try {
