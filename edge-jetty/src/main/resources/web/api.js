@@ -33,7 +33,11 @@ export function createApi(getToken) {
     Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
 
   return {
-    devToken: (userId) => call('POST', '/v1/auth/dev-token', { user_id: userId }),
+    /** v1.1: a token bound to this device (PROTOCOL.md section 5). */
+    devToken: (userId, deviceId) => call('POST', '/v1/auth/dev-token', { user_id: userId, device_id: deviceId }),
+    /** v1.1: [{device_id, platform?, connected, last_seen, push, keys}] */
+    devices: () => call('GET', '/v1/devices'),
+    signOutDevice: (deviceId) => call('DELETE', `/v1/devices/${encodeURIComponent(deviceId)}`),
     rooms: () => call('GET', '/v1/rooms'),
     createRoom: (kind, members, name, clientMsgId) =>
       call('POST', '/v1/rooms', { kind, members, name: name || undefined, client_msg_id: clientMsgId }),

@@ -21,6 +21,7 @@ const session = new Session({
   onState: onConnection,
   lastSeq: (id) => room(id)?.contig ?? 0,
   onReady,
+  onSignedOut,
 });
 // ref of a command -> {roomId, clientMsgId} (send, edit, delete, react) or {roomId, join: true}
 const sendRefs = new Map();
@@ -65,14 +66,14 @@ function setToken(token, me) {
 async function freshToken(force = false) {
   const exp = jwtExp(state.token);
   if (force || (exp && exp * 1000 - Date.now() < 60000)) {
-    const t = await api.devToken(state.me);
+    const t = await api.devToken(state.me, deviceId);
     setToken(t.token, state.me);
   }
 }
 
 async function signIn(userId) {
   try {
-    const t = await api.devToken(userId);
+    const t = await api.devToken(userId, deviceId);
     setToken(t.token, t.user_id || userId);
     enterApp();
   } catch (e) {
@@ -86,6 +87,7 @@ function enterApp() {
   $('app').hidden = false;
   $('me').textContent = state.me;
   $('signout-btn').hidden = false;
+  $('devices-btn').hidden = false;
   session.start();
   loadRooms();
   setInterval(loadRooms, ROOMS_POLL_MS);
@@ -97,6 +99,44 @@ function signOut() {
   sessionStorage.removeItem('parley.token');
   sessionStorage.removeItem('parley.me');
   location.reload();
+}
+
+/** Another device of mine signed this one out (close code 4001): back to the sign-in form. */
+function onSignedOut() {
+  sessionStorage.removeItem('parley.token');
+  sessionStorage.removeItem('parley.me');
+  state.token = null;
+  $('app').hidden = true;
+  $('signin').hidden = false;
+  $('signout-btn').hidden = true;
+  $('devices-btn').hidden = true;
+  $('devices-panel').hidden = true;
+  toast('This device was signed out from another device', 'info');
+}
+
+// ---------- devices (v1.1 section 5) ----------
+
+async function toggleDevices(show = $('devices-panel').hidden) {
+  $('devices-panel').hidden = !show;
+  if (show) await renderDevices();
+}
+
+async function renderDevices() {
+  try {
+    ui.renderDevices(await api.devices(), deviceId, signOutDevice);
+  } catch (e) {
+    toast(`Devices: ${e.message}`);
+  }
+}
+
+async function signOutDevice(id) {
+  try {
+    await api.signOutDevice(id);
+    toast(`Signed out ${id}`, 'info');
+  } catch (e) {
+    toast(`Sign out ${id}: ${e.message}`);
+  }
+  await renderDevices();
 }
 
 async function wsUrl() {
@@ -394,6 +434,7 @@ function onJoined(f) {
 
 /** v1.1: my read cursor moved on another device of mine. */
 function onReadState(f) {
+  document.body.dataset.readStates = String(Number(document.body.dataset.readStates || 0) + 1);
   const r = room(f.room_id);
   if (!r) return;
   r.update({ read_seq: f.read_seq });
@@ -978,6 +1019,8 @@ function wire() {
     signIn($('signin-user').value.trim());
   });
   $('signout-btn').addEventListener('click', signOut);
+  $('devices-btn').addEventListener('click', () => toggleDevices());
+  $('devices-close').addEventListener('click', () => toggleDevices(false));
   $('new-room-kind').addEventListener('change', () => {
     $('new-room-name').hidden = $('new-room-kind').value !== 'group';
   });

@@ -6,6 +6,7 @@ const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 8000;
 const PING_EVERY_MS = 20000;
 const DEAD_AFTER_MS = 50000;
+const SIGNED_OUT = 4001;
 
 export class Session {
   /**
@@ -15,6 +16,7 @@ export class Session {
    * @param {(state: string, info?: object) => void} o.onState 'connecting' | 'online' | 'offline'
    * @param {(roomId: string) => number} o.lastSeq the last contiguous seq held for a room
    * @param {() => void} o.onReady after each (re)connect, once join/resume went out
+   * @param {() => void} [o.onSignedOut] the server closed with 4001: this device was signed out
    */
   constructor(o) {
     this.o = o;
@@ -126,6 +128,13 @@ export class Session {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.detach();
+      if (ev.code === SIGNED_OUT) {
+        // v1.1 section 5: this device was signed out; do not reconnect
+        this.stopped = true;
+        this.o.onState('offline', { reason: 'signed out' });
+        if (this.o.onSignedOut) this.o.onSignedOut();
+        return;
+      }
       this.retry(`closed ${ev.code}${ev.reason ? ' ' + ev.reason : ''}`);
     };
   }

@@ -342,3 +342,18 @@ export function renderEditing(editing) {
   $('edit-banner').dataset.seq = editing ? editing.seq : '';
   $('send-btn').textContent = editing ? 'Save' : 'Send';
 }
+
+/** v1.1: the signed-in user's devices, each but this one with a sign-out button. */
+export function renderDevices(devices, thisDevice, onSignOut) {
+  const list = $('device-list');
+  list.replaceChildren(...devices.map((d) => {
+    const mine = d.device_id === thisDevice;
+    const seen = d.connected ? 'connected' : d.last_seen ? 'last seen ' + new Date(d.last_seen).toLocaleString() : 'offline';
+    return h('li', { 'data-testid': 'device', 'data-device-id': d.device_id, 'data-connected': String(d.connected) },
+      h('span', { class: 'device-id', text: d.device_id + (mine ? ' (this device)' : '') }),
+      h('span', { class: 'hint', text: [d.platform, seen, d.push ? 'push' : null].filter(Boolean).join(' · ') }),
+      mine ? null : h('button', { type: 'button', class: 'danger', 'data-testid': 'device-signout',
+        onclick: () => onSignOut(d.device_id), text: 'Sign out' }));
+  }));
+  if (devices.length === 0) list.replaceChildren(h('li', { class: 'hint', text: 'No devices' }));
+}

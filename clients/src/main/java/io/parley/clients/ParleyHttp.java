@@ -62,6 +62,19 @@ public final class ParleyHttp {
                 .asText();
     }
 
+    /** A local-mode token bound to one device (PROTOCOL.md section 5). */
+    public String devToken(String userId, String deviceId) throws Exception {
+        return expect(
+                        200,
+                        call(
+                                "POST",
+                                "/v1/auth/dev-token",
+                                null,
+                                Map.of("user_id", userId, "device_id", deviceId)))
+                .get("token")
+                .asText();
+    }
+
     /** Creates a room and returns its id. */
     public String createRoom(String token, String kind, String name, List<String> members)
             throws Exception {

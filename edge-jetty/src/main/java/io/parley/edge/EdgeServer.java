@@ -107,7 +107,8 @@ public final class EdgeServer implements AutoCloseable {
         SessionRegistry sessions =
                 new SessionRegistry(backends.redis, config.gatewayId(), config.sessionTtlMs());
         PresenceService presence =
-                new PresenceService(backends.redis, config.sessionTtlMs(), publisher::signal);
+                new PresenceService(
+                        backends.redis, sessions, config.sessionTtlMs(), publisher::signal);
         MediaService media =
                 new MediaService(
                         backends.cql,
@@ -188,6 +189,25 @@ public final class EdgeServer implements AutoCloseable {
             https = null;
         }
 
+        DeviceService devices =
+                new DeviceService(
+                        backends.cql,
+                        backends.redis,
+                        sessions,
+                        userLog,
+                        event ->
+                                publisher
+                                        .user(event)
+                                        .exceptionally(
+                                                e -> {
+                                                    LOG.log(
+                                                            Level.WARNING,
+                                                            "could not log a device as seen",
+                                                            e);
+                                                    return null;
+                                                }),
+                        publisher::signal,
+                        clock);
         HttpApi api =
                 new HttpApi(
                         new HttpApi.Services(
@@ -198,7 +218,7 @@ public final class EdgeServer implements AutoCloseable {
                                 new HistoryService(rooms, store),
                                 new SearchService(backends.es, rooms),
                                 media,
-                                new DeviceService(userLog, clock),
+                                devices,
                                 presence,
                                 privacy,
                                 new StatsService(backends.cql),
@@ -216,7 +236,7 @@ public final class EdgeServer implements AutoCloseable {
                             container.setIdleTimeout(Duration.ofMillis(config.idleTimeoutMs()));
                             container.setMaxTextMessageSize(MAX_TEXT_MESSAGE);
                             container.addMapping(
-                                    "/v1/ws", new UpgradeAuthenticator(tokens, gateway));
+                                    "/v1/ws", new UpgradeAuthenticator(tokens, devices, gateway));
                         });
         ws.setHandler(api);
         context.setHandler(ws);

@@ -16,8 +16,9 @@ import org.apache.pulsar.functions.api.Function;
 
 /**
  * Routes sequenced messages, signals and receipt updates to the delivery topic of every gateway
- * with a recipient device, one envelope per gateway; members with no live device get a push request
- * instead. The input is acknowledged after every envelope is published.
+ * with a recipient device (a read state and a device's sign-out to the user's own devices), one
+ * envelope per gateway; members with no live device get a push request instead. The input is
+ * acknowledged after every envelope is published.
  *
  * <p>User config: {@code redisUrl} (default {@value #DEFAULT_REDIS_URL}).
  */
@@ -74,17 +75,23 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
         } else if (topic.equals(Topics.SIGNALS.name())) {
             Signal signal = Topics.SIGNALS.decode(input);
             DeliveryPlan plan =
-                    signal.kind() == Signal.Kind.TYPING
-                            ? router.forRoomExcept(signal.roomId(), signal.userId(), now)
-                            : router.forPeersOf(signal.userId(), now);
+                    switch (signal.kind()) {
+                        case TYPING -> router.forRoomExcept(signal.roomId(), signal.userId(), now);
+                        case PRESENCE -> router.forPeersOf(signal.userId(), now);
+                        case SIGN_OUT -> router.forUser(signal.userId(), now);
+                    };
             String key = signal.roomId() != null ? signal.roomId() : signal.userId();
             publish(key, plan, r -> DeliveryEnvelope.of(r, signal), sends);
         } else if (topic.equals(Topics.RECEIPT_UPDATES.name())) {
             ReceiptUpdate receipt = Topics.RECEIPT_UPDATES.decode(input);
-            DeliveryPlan plan =
-                    receipt.userId() != null
-                            ? router.forRoomExcept(receipt.roomId(), receipt.userId(), now)
-                            : router.forRoom(receipt.roomId(), now);
+            DeliveryPlan plan;
+            if (receipt.readState()) {
+                plan = router.forUser(receipt.userId(), now);
+            } else if (receipt.userId() != null) {
+                plan = router.forRoomExcept(receipt.roomId(), receipt.userId(), now);
+            } else {
+                plan = router.forRoom(receipt.roomId(), now);
+            }
             publish(receipt.roomId(), plan, r -> DeliveryEnvelope.of(r, receipt), sends);
         } else {
             context.getLogger().warn("input from unexpected topic {} ignored", topic);

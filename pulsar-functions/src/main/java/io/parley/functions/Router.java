@@ -56,6 +56,11 @@ public final class Router {
         return plan(users, now);
     }
 
+    /** The user's own devices (read states, sign-outs). */
+    public DeliveryPlan forUser(String userId, long now) {
+        return plan(List.of(userId), now);
+    }
+
     /** The peers of a user across all the user's rooms (for presence changes). */
     public DeliveryPlan forPeersOf(String userId, long now) {
         Set<String> peers = new TreeSet<>();

@@ -11,7 +11,12 @@ package io.parley.schemas;
  *   <li>{@code members:<room>} set of user ids; {@code memberseq:<room>} hash user -> seq of the
  *       last membership event applied (so an older event never undoes a newer one)
  *   <li>{@code urooms:<user>} set of room ids (cache of user_rooms)
- *   <li>{@code sessions:<user>} hash device_id -> {@link SessionEntry} ({@code gateway|expiry})
+ *   <li>{@code sessions:<user>} hash device_id -> {@link SessionEntry} ({@code
+ *       gateway|expiry|status})
+ *   <li>{@code devseen:<user>} hash device_id -> epoch ms the device was last connected (ephemeral,
+ *       like {@code lastseen})
+ *   <li>{@code signedout:<user>} hash device_id -> epoch ms of the device's latest sign-out (a
+ *       projection of the user log: tokens of that device issued before it are refused)
  *   <li>{@code presence:<user>} status with a TTL; absent means offline
  *   <li>{@code lastseen:<user>} epoch ms of the last heartbeat or disconnect
  *   <li>{@code presence-deadlines} sorted set user -> epoch ms when its presence key expires, so a
@@ -41,6 +46,14 @@ public final class RedisKeys {
 
     public static String presence(String userId) {
         return "presence:" + userId;
+    }
+
+    public static String deviceSeen(String userId) {
+        return "devseen:" + userId;
+    }
+
+    public static String signedOut(String userId) {
+        return "signedout:" + userId;
     }
 
     public static String presenceDeadlines() {
@@ -105,6 +118,15 @@ public final class RedisKeys {
     public static String privacy(String userId) {
         return "privacy:" + userId;
     }
+
+    /**
+     * Raises hash field {@code ARGV[1]} of {@code KEYS[1]} to {@code ARGV[2]} if that is higher;
+     * returns 1 if it did. Idempotent and order-independent (a replay writes the same maximum).
+     */
+    public static final String RAISE_FIELD_SCRIPT =
+            "local c = tonumber(redis.call('hget', KEYS[1], ARGV[1]) or '0') "
+                    + "if tonumber(ARGV[2]) > c then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) "
+                    + "return 1 end return 0";
 
     /** Raises {@code KEYS[1]} to {@code ARGV[1]} if that is higher; returns the value after. */
     public static final String RAISE_SCRIPT =

@@ -29,6 +29,9 @@ import java.util.Date;
 public final class TokenService {
     private static final long CLOCK_SKEW_MS = 5_000;
 
+    /** The claim binding a token to one device (PROTOCOL.md section 5). */
+    public static final String DEVICE_CLAIM = "device_id";
+
     private final byte[] secret;
     private final RSAPublicKey rsaKey;
     private final Clock clock;
@@ -52,8 +55,20 @@ public final class TokenService {
         }
     }
 
+    /**
+     * Who a verified token speaks for: the user, the device it is bound to (PROTOCOL.md section 5,
+     * claim {@code device_id}; null when it names none) and when it was issued ({@code iat}, epoch
+     * ms; null when absent).
+     */
+    public record Principal(String userId, String deviceId, Long issuedAt) {}
+
     /** The authenticated user id of a token, or an {@link InvalidTokenException} saying why not. */
     public String verify(String token) {
+        return principal(token).userId();
+    }
+
+    /** The verified {@link Principal} of a token, or an {@link InvalidTokenException}. */
+    public Principal principal(String token) {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException("missing token");
         }
@@ -83,7 +98,14 @@ public final class TokenService {
             if (sub == null || !io.parley.schemas.topics.Topics.ID.matcher(sub).matches()) {
                 throw new InvalidTokenException("token has no valid sub");
             }
-            return sub;
+            Object device = claims.getClaim(DEVICE_CLAIM);
+            if (device != null
+                    && !(device instanceof String d
+                            && io.parley.schemas.topics.Topics.ID.matcher(d).matches())) {
+                throw new InvalidTokenException("token has an invalid device_id");
+            }
+            Date iat = claims.getIssueTime();
+            return new Principal(sub, (String) device, iat == null ? null : iat.getTime());
         } catch (JOSEException | ParseException e) {
             throw new InvalidTokenException("unverifiable token");
         }
@@ -123,6 +145,11 @@ public final class TokenService {
 
     /** An HS256 token for {@code userId} valid for {@code ttlSeconds} (dev mode only). */
     public String issue(String userId, long ttlSeconds) {
+        return issue(userId, null, ttlSeconds);
+    }
+
+    /** {@link #issue(String, long)}, bound to {@code deviceId} when it is not null. */
+    public String issue(String userId, String deviceId, long ttlSeconds) {
         try {
             long now = clock.millis();
             JWTClaimsSet claims =
@@ -132,6 +159,7 @@ public final class TokenService {
                             .audience(policy.audience())
                             .issueTime(new Date(now))
                             .expirationTime(new Date(now + ttlSeconds * 1000))
+                            .claim(DEVICE_CLAIM, deviceId)
                             .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
             jwt.sign(new MACSigner(secret));

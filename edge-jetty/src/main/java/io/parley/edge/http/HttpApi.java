@@ -184,14 +184,19 @@ public final class HttpApi extends Handler.Wrapper {
         } else if (p.length == 4 && p[2].equals("media") && m.equals("GET")) {
             x.redirect(s.media().downloadUrl(user(x), p[3]));
         } else if (x.path.equals("/v1/devices") && m.equals("POST")) {
-            String caller = user(x);
+            TokenService.Principal caller = principal(x);
             JsonNode b = x.body();
             s.devices()
                     .register(
-                            caller,
-                            text(b, "device_id"),
+                            caller.userId(),
+                            deviceOf(caller, optionalText(b, "device_id")),
                             text(b, "platform"),
                             text(b, "push_token"));
+            x.noContent();
+        } else if (x.path.equals("/v1/devices") && m.equals("GET")) {
+            x.json(200, s.devices().list(user(x)));
+        } else if (p.length == 4 && p[2].equals("devices") && m.equals("DELETE")) {
+            s.devices().signOut(user(x), p[3]);
             x.noContent();
         } else if (p.length == 5
                 && p[2].equals("users")
@@ -231,15 +236,26 @@ public final class HttpApi extends Handler.Wrapper {
     }
 
     private void devToken(HttpExchange x) {
-        String userId = text(x.body(), "user_id");
+        JsonNode b = x.body();
+        String userId = text(b, "user_id");
         if (!Topics.ID.matcher(userId).matches()) {
             throw new ProtocolException(
                     ErrorCode.BAD_REQUEST, "user_id must be 1-64 chars of [A-Za-z0-9_-]");
         }
-        String token = s.tokens().issue(userId, s.devTokenTtlSeconds());
-        x.json(
-                200,
-                Map.of("token", token, "user_id", userId, "expires_in", s.devTokenTtlSeconds()));
+        String deviceId = optionalText(b, "device_id");
+        if (deviceId != null && !Topics.ID.matcher(deviceId).matches()) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_REQUEST, "device_id must be 1-64 chars of [A-Za-z0-9_-]");
+        }
+        String token = s.tokens().issue(userId, deviceId, s.devTokenTtlSeconds());
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("token", token);
+        body.put("user_id", userId);
+        if (deviceId != null) {
+            body.put("device_id", deviceId);
+        }
+        body.put("expires_in", s.devTokenTtlSeconds());
+        x.json(200, body);
     }
 
     private void createRoom(HttpExchange x, String caller) {
@@ -341,13 +357,37 @@ public final class HttpApi extends Handler.Wrapper {
     }
 
     private String user(HttpExchange x) {
+        return principal(x).userId();
+    }
+
+    /** The caller: a verified token, not of a signed-out device, within the user's budget. */
+    private TokenService.Principal principal(HttpExchange x) {
         String auth = x.header(HttpHeader.AUTHORIZATION);
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new TokenService.InvalidTokenException("missing bearer token");
         }
-        String userId = s.tokens().verify(auth.substring(7));
-        admit(userId, HttpBudgets.of(x.method(), x.path));
-        return userId;
+        TokenService.Principal who = s.tokens().principal(auth.substring(7));
+        s.devices().check(who);
+        admit(who.userId(), HttpBudgets.of(x.method(), x.path));
+        return who;
+    }
+
+    /**
+     * The device a call concerns: the token's when it is bound to one (the body may repeat it,
+     * never name another: {@code forbidden}), else the body's.
+     */
+    private static String deviceOf(TokenService.Principal who, String named) {
+        if (who.deviceId() == null) {
+            if (named == null) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "missing field 'device_id'");
+            }
+            return named;
+        }
+        if (named != null && !named.equals(who.deviceId())) {
+            throw new ProtocolException(
+                    ErrorCode.FORBIDDEN, "the token is bound to device " + who.deviceId());
+        }
+        return who.deviceId();
     }
 
     /** Takes a request's cost from its budget, or answers 429 with {@code retry_after_ms}. */

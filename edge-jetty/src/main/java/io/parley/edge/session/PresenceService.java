@@ -1,6 +1,7 @@
 package io.parley.edge.session;
 
 import io.parley.schemas.RedisKeys;
+import io.parley.schemas.SessionEntry;
 import io.parley.schemas.events.Signal;
 import java.util.List;
 import java.util.function.Consumer;
@@ -9,8 +10,10 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Presence with Redis TTL: {@code presence:<user>} holds online/away for {@code ttl}, refreshed by
- * heartbeats; absent means offline. {@code lastseen:<user>} is the last heartbeat or disconnect.
- * Peers are told only of changes (a signal per change, never per heartbeat).
+ * heartbeats; absent means offline. It is the aggregate over the user's devices (PROTOCOL.md
+ * section 5): {@code online} if any live device in {@code sessions:<user>} is, {@code away} if all
+ * are. {@code lastseen:<user>} is the last heartbeat or disconnect. Peers are told only of changes
+ * (a signal per change, never per heartbeat).
  *
  * <p>A user whose gateway died without closing its sockets goes offline when the key expires, with
  * nobody to say so: every gateway sweeps {@code presence-deadlines} (when each user's key expires)
@@ -34,19 +37,35 @@ public final class PresenceService {
     private static final int SWEEP_BATCH = 500;
 
     private final JedisPooled redis;
+    private final SessionRegistry sessions;
     private final long ttlMs;
     private final Consumer<Signal> signals;
 
-    public PresenceService(JedisPooled redis, long ttlMs, Consumer<Signal> signals) {
+    public PresenceService(
+            JedisPooled redis, SessionRegistry sessions, long ttlMs, Consumer<Signal> signals) {
         this.redis = redis;
+        this.sessions = sessions;
         this.ttlMs = ttlMs;
         this.signals = signals;
     }
 
+    /**
+     * A device of the user connected, disconnected or changed its status: sets the aggregate over
+     * the user's live devices (announcing a change), or offline when none is left.
+     */
+    public void devicesChanged(String userId, long now) {
+        String status = SessionEntry.aggregate(sessions.devices(userId).values(), now);
+        if (status == null) {
+            offline(userId, now);
+        } else {
+            set(userId, status, now);
+        }
+    }
+
     public record State(String status, Long lastSeen) {}
 
-    /** Sets the status; announces it if it differs from what peers knew. */
-    public void set(String userId, String status, long now) {
+    /** Sets the user's status; announces it if it differs from what peers knew. */
+    void set(String userId, String status, long now) {
         String previous =
                 redis.setGet(RedisKeys.presence(userId), status, SetParams.setParams().px(ttlMs));
         redis.set(RedisKeys.lastSeen(userId), Long.toString(now));
@@ -60,7 +79,7 @@ public final class PresenceService {
     public void refresh(String userId, long now) {
         String key = RedisKeys.presence(userId);
         if (redis.pexpire(key, ttlMs) == 0) {
-            set(userId, ONLINE, now);
+            devicesChanged(userId, now);
             return;
         }
         redis.set(RedisKeys.lastSeen(userId), Long.toString(now));
@@ -68,7 +87,7 @@ public final class PresenceService {
     }
 
     /** The user's last device went away. */
-    public void offline(String userId, long now) {
+    void offline(String userId, long now) {
         redis.del(RedisKeys.presence(userId));
         redis.zrem(RedisKeys.presenceDeadlines(), userId);
         redis.set(RedisKeys.lastSeen(userId), Long.toString(now));

@@ -8,7 +8,8 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * Session routing in Redis: {@code sessions:<user>} maps each connected device to this gateway with
- * an expiry, refreshed by heartbeats; the hash itself expires with its newest entry.
+ * an expiry and the device's presence status, refreshed by heartbeats; the hash itself expires with
+ * its newest entry. {@code devseen:<user>} keeps when each device was last connected.
  */
 public final class SessionRegistry {
     private static final String REMOVE_IF_MINE =
@@ -26,22 +27,42 @@ public final class SessionRegistry {
         this.ttlMs = ttlMs;
     }
 
-    /** Routes the device to this gateway until now + ttl (also a heartbeat refresh). */
-    public void register(String userId, String deviceId, long now) {
+    /**
+     * Routes the device to this gateway until now + ttl with its presence {@code status} (also a
+     * heartbeat refresh).
+     */
+    public void register(String userId, String deviceId, String status, long now) {
         String key = RedisKeys.sessions(userId);
-        redis.hset(key, deviceId, new SessionEntry(gatewayId, now + ttlMs).encode());
+        redis.hset(key, deviceId, new SessionEntry(gatewayId, now + ttlMs, status).encode());
         redis.pexpire(key, ttlMs);
+        redis.hset(RedisKeys.deviceSeen(userId), deviceId, Long.toString(now));
     }
 
     /** Removes the device's route unless another gateway has taken it over since. */
-    public void unregister(String userId, String deviceId) {
+    public void unregister(String userId, String deviceId, long now) {
         redis.eval(
                 REMOVE_IF_MINE, List.of(RedisKeys.sessions(userId)), List.of(deviceId, gatewayId));
+        redis.hset(RedisKeys.deviceSeen(userId), deviceId, Long.toString(now));
+    }
+
+    /** The user's routed devices (live or stale: see {@link SessionEntry#liveAt}). */
+    public Map<String, SessionEntry> devices(String userId) {
+        Map<String, SessionEntry> out = new java.util.TreeMap<>();
+        redis.hgetAll(RedisKeys.sessions(userId))
+                .forEach((device, raw) -> out.put(device, SessionEntry.decode(raw)));
+        return out;
+    }
+
+    /** When each of the user's devices was last connected (epoch ms). */
+    public Map<String, Long> lastSeen(String userId) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        redis.hgetAll(RedisKeys.deviceSeen(userId))
+                .forEach((device, ms) -> out.put(device, Long.parseLong(ms)));
+        return out;
     }
 
     /** Whether the user has any live device on any gateway. */
     public boolean anyLive(String userId, long now) {
-        Map<String, String> devices = redis.hgetAll(RedisKeys.sessions(userId));
-        return devices.values().stream().map(SessionEntry::decode).anyMatch(e -> e.liveAt(now));
+        return devices(userId).values().stream().anyMatch(e -> e.liveAt(now));
     }
 }

@@ -137,7 +137,7 @@ public final class CommandHandler {
         } else if (command instanceof ClientCommand.Resume r) {
             resume(c, r);
         } else if (command instanceof ClientCommand.Presence p) {
-            presence.set(c.userId, p.status(), clock.millis());
+            presenceOf(c, p.status());
         } else if (command instanceof ClientCommand.Ping p) {
             ping(c, p);
         }
@@ -364,8 +364,16 @@ public final class CommandHandler {
 
     private void ping(Connection c, ClientCommand.Ping p) {
         long now = clock.millis();
-        sessions.register(c.userId, c.deviceId, now);
+        sessions.register(c.userId, c.deviceId, c.presenceStatus, now);
         presence.refresh(c.userId, now);
         c.emit(new ServerFrame.Pong(p.ref()), false);
+    }
+
+    /** This device's status; the user's presence is the aggregate over their devices. */
+    private void presenceOf(Connection c, String status) {
+        long now = clock.millis();
+        c.presenceStatus = status;
+        sessions.register(c.userId, c.deviceId, status, now);
+        presence.devicesChanged(c.userId, now);
     }
 }

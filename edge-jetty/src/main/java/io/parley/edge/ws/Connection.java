@@ -26,6 +26,10 @@ public final class Connection {
             java.util.logging.Logger.getLogger(Connection.class.getName());
     public static final int CLOSE_POLICY = 1008;
     public static final int CLOSE_OVERLOADED = 1013;
+
+    /** The device was signed out (PROTOCOL.md section 5): the client must not reconnect. */
+    public static final int CLOSE_SIGNED_OUT = 4001;
+
     private static final int MAX_REMEMBERED_REFS = 256;
     private static final long OVERLOAD_GRACE_MS = 2_000;
 
@@ -44,6 +48,10 @@ public final class Connection {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
+
+    /** This device's own presence ({@code online}/{@code away}), kept in its session entry. */
+    volatile String presenceStatus = io.parley.schemas.SessionEntry.ONLINE;
+
     private final Map<String, String> refsBySend =
             new LinkedHashMap<>() {
                 @Override

@@ -85,8 +85,14 @@ public final class Deliverer {
                 false);
     }
 
-    /** Typing and presence: droppable under load; false if dropped. */
+    /** Typing and presence: droppable under load; false if dropped. A sign-out: never dropped. */
     public boolean signal(Connection c, Signal s) {
+        if (s.kind() == Signal.Kind.SIGN_OUT) {
+            if (c.userId.equals(s.userId()) && c.deviceId.equals(s.deviceId())) {
+                c.close(Connection.CLOSE_SIGNED_OUT, "this device was signed out");
+            }
+            return true;
+        }
         if (s.kind() == Signal.Kind.TYPING) {
             if (!c.joined(s.roomId())) {
                 return true;
@@ -107,9 +113,17 @@ public final class Deliverer {
      * users know it from other messengers: a per-peer read tick is not shown when the peer turned
      * them off, nor are read ticks (per peer or group counts) shown to a user who turned them off.
      * Group read counts leave out members who turned them off (the receipts job does that). Like
-     * {@code sent}, ticks reach the sender's devices whether or not they joined the room.
+     * {@code sent}, ticks reach the sender's devices whether or not they joined the room. A read
+     * state is the user's own read cursor, as {@code read_state} (PROTOCOL.md section 5).
      */
     public void receipt(Connection c, ReceiptUpdate u) {
+        if (u.readState()) {
+            // the user's own cursor: every device of theirs, joined or not, whatever the settings
+            if (c.userId.equals(u.userId())) {
+                c.emit(new ServerFrame.ReadState(u.roomId(), u.seq()), false);
+            }
+            return;
+        }
         if (u.status() == ReceiptStatus.READ
                 && (!privacy.get(c.userId).readReceipts()
                         || (u.userId() != null && !privacy.get(u.userId()).readReceipts()))) {

@@ -17,8 +17,8 @@ import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * The connection lifecycle of this gateway: opening registers the device's route and presence,
- * heartbeats keep them alive, closing removes them (and announces offline when the user's last
- * device anywhere is gone).
+ * heartbeats keep them alive, closing removes them (and sets the user's presence from the devices
+ * left: offline when the last device anywhere is gone).
  */
 public final class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
@@ -78,8 +78,8 @@ public final class Gateway {
         }
         metrics.connectionsOpened.increment();
         try {
-            sessions.register(userId, deviceId, now);
-            presence.refresh(userId, now);
+            sessions.register(userId, deviceId, c.presenceStatus, now);
+            presence.devicesChanged(userId, now);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not register the session of " + userId, e);
         }
@@ -98,10 +98,8 @@ public final class Gateway {
         metrics.connectionsClosed.increment();
         long now = clock.millis();
         try {
-            sessions.unregister(c.userId, c.deviceId);
-            if (!sessions.anyLive(c.userId, now)) {
-                presence.offline(c.userId, now);
-            }
+            sessions.unregister(c.userId, c.deviceId, now);
+            presence.devicesChanged(c.userId, now);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not unregister the session of " + c.userId, e);
         }
@@ -116,7 +114,7 @@ public final class Gateway {
         }
         for (Connection c : all) {
             try {
-                sessions.register(c.userId, c.deviceId, now);
+                sessions.register(c.userId, c.deviceId, c.presenceStatus, now);
                 presence.refresh(c.userId, now);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "heartbeat failed for " + c.userId, e);

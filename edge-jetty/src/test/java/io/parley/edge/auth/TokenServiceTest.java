@@ -27,6 +27,17 @@ class TokenServiceTest {
     }
 
     @Test
+    void shouldCarryTheDeviceAndIssueTimeOfADeviceBoundToken() {
+        TokenService.Principal bound = tokens.principal(tokens.issue("alice", "phone", 60));
+        TokenService.Principal unbound = tokens.principal(tokens.issue("alice", 60));
+
+        assertThat(bound.userId()).isEqualTo("alice");
+        assertThat(bound.deviceId()).isEqualTo("phone");
+        assertThat(bound.issuedAt()).isNotNull();
+        assertThat(unbound.deviceId()).isNull();
+    }
+
+    @Test
     void shouldRefuseAnExpiredToken() {
         String token = tokens.issue("alice", 60);
         TokenService later =

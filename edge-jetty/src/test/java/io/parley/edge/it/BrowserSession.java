@@ -213,6 +213,73 @@ final class BrowserSession implements AutoCloseable {
                                                 .getDomAttribute("data-room-id")));
     }
 
+    /** The unread badge of a room in the list: its count, 0 when it shows none, -1 if unlisted. */
+    int unread(String roomId) {
+        List<WebElement> item =
+                driver.findElements(
+                        By.cssSelector("li[data-testid=room][data-room-id='" + roomId + "']"));
+        if (item.isEmpty()) {
+            return -1;
+        }
+        List<WebElement> badge = item.get(0).findElements(By.cssSelector("[data-testid=unread]"));
+        return badge.isEmpty() ? 0 : Integer.parseInt(badge.get(0).getText().trim());
+    }
+
+    /** Waits until the room's unread badge shows {@code count} (0: no badge). */
+    void awaitUnread(String roomId, int count) {
+        waiting("room " + roomId + " shows " + count + " unread")
+                .until(d -> unread(roomId) == count);
+    }
+
+    /** How many {@code read_state} frames this page has handled (v1.1 section 5). */
+    int readStates() {
+        String n = driver.findElement(By.tagName("body")).getDomAttribute("data-read-states");
+        return n == null ? 0 : Integer.parseInt(n);
+    }
+
+    /** Opens "your devices" and waits until it lists {@code deviceCount} devices. */
+    List<WebElement> devices(int deviceCount) {
+        if (!driver.findElement(By.id("devices-panel")).isDisplayed()) {
+            driver.findElement(By.id("devices-btn")).click();
+        }
+        return waiting(deviceCount + " devices listed")
+                .until(
+                        d -> {
+                            List<WebElement> found =
+                                    d.findElements(By.cssSelector("li[data-testid=device]"));
+                            if (found.size() == deviceCount) {
+                                return found;
+                            }
+                            // the list is read when opened: read it again
+                            d.findElement(By.id("devices-btn")).click();
+                            d.findElement(By.id("devices-btn")).click();
+                            return null;
+                        });
+    }
+
+    /** This page's device id (the client keeps one per browser session). */
+    String deviceId() {
+        return (String)
+                ((JavascriptExecutor) driver)
+                        .executeScript("return sessionStorage.getItem('parley.device')");
+    }
+
+    /** Signs out another device from "your devices". */
+    void signOutDevice(String deviceId) {
+        devices(2).stream()
+                .filter(e -> deviceId.equals(e.getDomAttribute("data-device-id")))
+                .findFirst()
+                .orElseThrow()
+                .findElement(By.cssSelector("[data-testid=device-signout]"))
+                .click();
+    }
+
+    /** Waits for the sign-in form (this device was signed out). */
+    void awaitSignedOut() {
+        waiting("back at the sign-in form")
+                .until(d -> d.findElement(By.id("signin")).isDisplayed());
+    }
+
     /** Types into the composer without sending (so the peer sees "typing"). */
     void type(String text) {
         driver.findElement(By.id("message-input")).sendKeys(text);

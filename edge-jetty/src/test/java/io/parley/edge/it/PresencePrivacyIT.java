@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.clients.ParleyHttp;
 import io.parley.edge.session.PresenceService;
+import io.parley.edge.session.SessionRegistry;
 import io.parley.edge.store.Backends;
 import java.time.Duration;
 import java.util.List;
@@ -69,8 +70,11 @@ class PresencePrivacyIT {
                 Backends backends = Backends.connect(EdgeStack.config(Map.of()))) {
             // what a gateway leaves behind when it dies: alice's presence, expiring in 1.5 s,
             // and nobody left to close her socket and say she went offline
-            new PresenceService(backends.redis, 1_500, signal -> {})
-                    .set(alice, PresenceService.ONLINE, System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            SessionRegistry dead = new SessionRegistry(backends.redis, "gw-dead", 1_500);
+            dead.register(alice, "d", PresenceService.ONLINE, now);
+            new PresenceService(backends.redis, dead, 1_500, signal -> {})
+                    .devicesChanged(alice, now);
 
             JsonNode offline = b.await(f -> presenceOf(f, alice, "offline"), WAIT);
 

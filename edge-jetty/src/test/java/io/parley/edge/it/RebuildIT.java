@@ -43,6 +43,7 @@ class RebuildIT {
                     "room_cursors",
                     "user_settings",
                     "devices",
+                    "user_devices",
                     "media");
     static final List<String> REDIS_PATTERNS =
             List.of(
@@ -52,7 +53,8 @@ class RebuildIT {
                     "roominfo:*",
                     "lastseq:*",
                     "spoke:*",
-                    "privacy:*");
+                    "privacy:*",
+                    "signedout:*");
     static final List<String> JOBS = List.of("persistence", "search", "receipts", "users");
     static final String CONTROL = "http://127.0.0.1:8089";
 
@@ -100,6 +102,24 @@ class RebuildIT {
             b.send(Map.of("type", "read", "room_id", room, "seq", first));
             a.send(Map.of("type", "ack", "room_id", room, "seq", first));
         }
+        // carol signs in on a tablet, then signs it out
+        String tablet = stack.apiA.devToken(carol, "tablet");
+        try (WsClient t = stack.connect(stack.a, tablet, "tablet")) {
+            t.send(Map.of("type", "ping"));
+            t.awaitType("pong", WAIT);
+        }
+        assertThat(
+                        Polling.until(
+                                        WAIT,
+                                        () ->
+                                                stack.apiA.call(
+                                                        "DELETE",
+                                                        "/v1/devices/tablet",
+                                                        tablet,
+                                                        null),
+                                        r -> r.status() == 204)
+                                .status())
+                .isEqualTo(204);
         ParleyHttp.Reply privacy =
                 stack.apiA.call(
                         "PUT",
@@ -222,7 +242,17 @@ class RebuildIT {
                         .containsKey("privacy:" + stack.user("rb_b"))
                 && media.stream().anyMatch(r -> r.contains(stack.user("rb_a")))
                 && ((List<String>) snapshot.get("cassandra.devices"))
-                        .stream().anyMatch(r -> r.contains("tok-" + stack.runId));
+                        .stream().anyMatch(r -> r.contains("tok-" + stack.runId))
+                && ((List<String>) snapshot.get("cassandra.user_devices"))
+                        .stream()
+                                .anyMatch(
+                                        r ->
+                                                r.contains(stack.user("rb_c"))
+                                                        && r.contains("tablet")
+                                                        && !r.matches(
+                                                                ".*signed_out_at[:=] *NULL.*"))
+                && ((Map<String, String>) snapshot.get("redis.signedout:*"))
+                        .containsKey("signedout:" + stack.user("rb_c"));
     }
 
     static Map<String, Object> snapshot() throws Exception {

@@ -200,6 +200,49 @@ class WebClientIT {
     }
 
     @Test
+    void shouldClearUnreadOnTheUsersOtherBrowserAndSignItOut() throws Exception {
+        String gina = stack.user("web_gina");
+        String hal = stack.user("web_hal");
+        String th = stack.apiA.devToken(hal);
+        String room = stack.apiA.createRoom(th, "direct", List.of(gina));
+        try (BrowserSession laptop = BrowserSession.start("gina-laptop");
+                BrowserSession phone = BrowserSession.start("gina-phone")) {
+            laptop.open(url(stack.a));
+            phone.open(url(stack.b));
+            laptop.signIn(gina);
+            phone.signIn(gina);
+            try (WsClient h = RealtimeIT.joined(stack.a, th, "d", room)) {
+                h.send(RealtimeIT.send(room, "u1", "are you there?"));
+                h.awaitType("sent", Duration.ofSeconds(30));
+                h.send(RealtimeIT.send(room, "u2", "ping me back"));
+                h.awaitType("sent", Duration.ofSeconds(30));
+            }
+            laptop.awaitUnread(room, 2);
+            phone.awaitUnread(room, 2);
+            phone.screenshot("30-gina-phone-two-unread");
+
+            // When gina reads the room on her laptop, then her phone's badge clears at once
+            laptop.openRoom(room);
+            laptop.awaitMessage("ping me back");
+            phone.awaitUnread(room, 0);
+            assertThat(phone.readStates())
+                    .as("the phone heard of the read from a read_state frame, not a list poll")
+                    .isPositive();
+            phone.screenshot("31-gina-phone-cleared-by-laptop");
+
+            // When she signs the phone out from the laptop, then the phone is back at sign-in
+            String phoneId = phone.deviceId();
+            assertThat(laptop.devices(2))
+                    .extracting(e -> e.getDomAttribute("data-device-id"))
+                    .containsExactlyInAnyOrder(laptop.deviceId(), phoneId);
+            laptop.signOutDevice(phoneId);
+            phone.awaitSignedOut();
+            laptop.devices(1);
+            laptop.screenshot("32-gina-laptop-one-device-left");
+        }
+    }
+
+    @Test
     void shouldListANewRoomAndShowReactionsAndEditsLiveInThePeersBrowser() throws Exception {
         assertThat(flinkJobRunning("Parley: receipts"))
                 .as(

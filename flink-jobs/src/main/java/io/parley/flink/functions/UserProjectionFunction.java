@@ -2,6 +2,7 @@ package io.parley.flink.functions;
 
 import io.parley.flink.records.DeviceRemoval;
 import io.parley.flink.records.DeviceRow;
+import io.parley.flink.records.DeviceState;
 import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.SettingsRow;
 import io.parley.flink.records.UserLogEntry;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code push_token_removed} -> {@link DeviceRemoval} ({@link #DEVICE_REMOVALS}) iff {@code
  *       tokens[device] == push_token}: a device that registered a new token since FCM reported the
  *       old one dead keeps it; the device's entry leaves the state with its row;
+ *   <li>{@code device_seen} -> {@link DeviceState} with {@code seenAt} ({@link #DEVICE_STATES});
+ *   <li>{@code device_signed_out} -> {@link DeviceState} with {@code signedOutAt}, and a {@link
+ *       DeviceRemoval} (its push token goes with its row);
  *   <li>{@code media_registered} -> {@link MediaRow} ({@link #MEDIA}).
  * </ul>
  *
@@ -57,6 +61,8 @@ public class UserProjectionFunction
             new OutputTag<>("devices", TypeInformation.of(DeviceRow.class));
     public static final OutputTag<DeviceRemoval> DEVICE_REMOVALS =
             new OutputTag<>("device-removals", TypeInformation.of(DeviceRemoval.class));
+    public static final OutputTag<DeviceState> DEVICE_STATES =
+            new OutputTag<>("device-states", TypeInformation.of(DeviceState.class));
     public static final OutputTag<MediaRow> MEDIA =
             new OutputTag<>("media", TypeInformation.of(MediaRow.class));
 
@@ -156,6 +162,26 @@ public class UserProjectionFunction
                     // the device has a newer token than the dead one: it stays
                     tokens.put(e.deviceId(), current);
                 }
+            }
+            case UserEvent.DEVICE_SEEN -> {
+                if (!present(e.deviceId())) {
+                    skip(entry, "no device_id");
+                    return;
+                }
+                ctx.output(
+                        DEVICE_STATES,
+                        new DeviceState(user, e.deviceId(), e.ts(), null, nextWriteTs()));
+            }
+            case UserEvent.DEVICE_SIGNED_OUT -> {
+                if (!present(e.deviceId())) {
+                    skip(entry, "no device_id");
+                    return;
+                }
+                tokens.remove(e.deviceId());
+                ctx.output(DEVICE_REMOVALS, new DeviceRemoval(user, e.deviceId(), nextWriteTs()));
+                ctx.output(
+                        DEVICE_STATES,
+                        new DeviceState(user, e.deviceId(), null, e.ts(), nextWriteTs()));
             }
             case UserEvent.MEDIA_REGISTERED -> {
                 UserEvent.Media m = e.media();

@@ -25,7 +25,8 @@ import org.apache.flink.streaming.api.functions.sink.SinkFunction;
  * Receipts: {@code events/receipts} (ack/read) -> per (room, user) high-water marks ({@link
  * CursorFunction}) upserted to {@code room_cursors} -> per room ({@link RoomReceiptFunction}):
  * immediate per-peer ticks in direct rooms, debounced aggregated counts in groups -> {@code
- * events/receipt-updates}, keyed by room.
+ * events/receipt-updates}, keyed by room. Every move of a reader's read mark also goes there at
+ * once as a {@code readState} update (the reader's cursor, for their other devices).
  */
 public final class ReceiptsJob {
     public static final String NAME = "Parley: receipts";
@@ -89,10 +90,21 @@ public final class ReceiptsJob {
 
         changes.addSink(cursorSink).name("Cassandra room_cursors").uid("cassandra-cursors");
 
+        // a reader's own cursor, for their other devices (read_state): at once, not debounced
+        DataStream<ReceiptUpdate> readStates =
+                changes.filter(CursorChange::readMoved)
+                        .name("read cursors moved")
+                        .uid("read-cursors-moved")
+                        .map(c -> ReceiptUpdate.readStateOf(c.roomId(), c.userId(), c.readSeq()))
+                        .returns(TypeInformation.of(ReceiptUpdate.class))
+                        .name("read states")
+                        .uid("read-states");
+
         changes.keyBy(CursorChange::roomId)
                 .process(new RoomReceiptFunction(rooms, debounce, stateIdleTtl))
                 .name("room receipt updates")
                 .uid("room-receipts")
+                .union(readStates)
                 .sinkTo(updateSink)
                 .name("receipt updates")
                 .uid("receipt-updates-sink");

@@ -2,11 +2,13 @@ package io.parley.flink.jobs;
 
 import io.parley.flink.ParleyConfig;
 import io.parley.flink.functions.PrivacyCacheCommands;
+import io.parley.flink.functions.SignOutCacheCommands;
 import io.parley.flink.functions.UserProjectionFunction;
 import io.parley.flink.pulsar.JsonEventDeserializer;
 import io.parley.flink.pulsar.PulsarConnectors;
 import io.parley.flink.records.DeviceRemoval;
 import io.parley.flink.records.DeviceRow;
+import io.parley.flink.records.DeviceState;
 import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.SettingsRow;
 import io.parley.flink.records.UserLogEntry;
@@ -21,19 +23,21 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.pulsar.source.reader.deserializer.PulsarDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 
 /**
- * User projections: {@code events/users -> user_settings, devices, media} (Cassandra) and {@code
- * privacy:<user>} (Redis), the projections of the users' logs ({@link UserProjectionFunction},
- * keyed by user straight after the source so each user's entries are decided in log order).
+ * User projections: {@code events/users -> user_settings, devices, user_devices, media} (Cassandra)
+ * and {@code privacy:<user>}, {@code signedout:<user>} (Redis), the projections of the users' logs
+ * ({@link UserProjectionFunction}, keyed by user straight after the source so each user's entries
+ * are decided in log order).
  *
  * <p>Idempotent: an upsert or delete by primary key, at a write timestamp that grows with the log
  * for each user; the privacy hash with {@code VERSIONED_HSET_SCRIPT} at the entry's log position
- * ({@link PrivacyCacheCommands}). A rebuild is {@code TRUNCATE} of the three tables and {@code DEL}
- * of the {@code privacy:*} keys, then a replay from earliest.
+ * ({@link PrivacyCacheCommands}). A rebuild is {@code TRUNCATE} of the four tables and {@code DEL}
+ * of the {@code privacy:*} and {@code signedout:*} keys, then a replay from earliest.
  */
 public final class UserProjectionJob {
     public static final String NAME = "Parley: user projections";
@@ -44,6 +48,8 @@ public final class UserProjectionJob {
             Sink<SettingsRow> privacyCache,
             SinkFunction<DeviceRow> devices,
             SinkFunction<DeviceRemoval> deviceRemovals,
+            SinkFunction<DeviceState> deviceStates,
+            Sink<DeviceState> signOutCache,
             SinkFunction<MediaRow> media) {
 
         /** Cassandra at {@code host:port}, Redis at {@code redisUrl}. */
@@ -53,6 +59,8 @@ public final class UserProjectionJob {
                     new RedisSink<>(redisUrl, PrivacyCacheCommands::of),
                     CassandraUpsertSink.devices(host, port),
                     CassandraUpsertSink.deviceRemovals(host, port),
+                    CassandraUpsertSink.deviceStates(host, port),
+                    new RedisSink<>(redisUrl, SignOutCacheCommands::of),
                     CassandraUpsertSink.media(host, port));
         }
     }
@@ -112,6 +120,13 @@ public final class UserProjectionJob {
                 .addSink(sinks.deviceRemovals())
                 .name("Cassandra devices removals")
                 .uid("cassandra-device-removals");
+        DataStream<DeviceState> deviceStates =
+                settings.getSideOutput(UserProjectionFunction.DEVICE_STATES);
+        deviceStates
+                .addSink(sinks.deviceStates())
+                .name("Cassandra user_devices")
+                .uid("cassandra-user-devices");
+        deviceStates.sinkTo(sinks.signOutCache()).name("Redis signedout").uid("redis-signedout");
         settings.getSideOutput(UserProjectionFunction.MEDIA)
                 .addSink(sinks.media())
                 .name("Cassandra media")

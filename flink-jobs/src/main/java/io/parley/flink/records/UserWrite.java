@@ -6,7 +6,8 @@ package io.parley.flink.records;
  * strictly increasing in log order for each user, and above every earlier write's, so the sinks of
  * different tables may apply one user's writes in any order and the later entry still wins.
  */
-public sealed interface UserWrite permits SettingsRow, DeviceRow, DeviceRemoval, MediaRow {
+public sealed interface UserWrite
+        permits SettingsRow, DeviceRow, DeviceRemoval, DeviceState, MediaRow {
 
     /** The Cassandra write timestamp, in microseconds. */
     long writeTs();

@@ -5,6 +5,7 @@ import static io.parley.flink.sinks.CassandraClusterBuilder.KEYSPACE;
 import io.parley.flink.records.CursorChange;
 import io.parley.flink.records.DeviceRemoval;
 import io.parley.flink.records.DeviceRow;
+import io.parley.flink.records.DeviceState;
 import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.MemberRemoval;
 import io.parley.flink.records.MemberRow;
@@ -127,6 +128,13 @@ public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> 
             "DELETE FROM "
                     + KEYSPACE
                     + ".devices USING TIMESTAMP ? WHERE user_id = ? AND device_id = ?";
+
+    /** Null columns are left unset (the sink ignores null fields): only the one that moved. */
+    public static final String UPSERT_DEVICE_STATE =
+            "INSERT INTO "
+                    + KEYSPACE
+                    + ".user_devices (user_id, device_id, seen_at, signed_out_at)"
+                    + " VALUES (?, ?, ?, ?) USING TIMESTAMP ?";
 
     public static final String INSERT_MEDIA =
             "INSERT INTO "
@@ -355,6 +363,18 @@ public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> 
                 host,
                 port,
                 d -> new Object[] {d.writeTs(), d.userId(), d.deviceId()});
+    }
+
+    /** {@code user_devices}: a device seen or signed out. */
+    public static CassandraUpsertSink<DeviceState> deviceStates(String host, int port) {
+        return sink(
+                UPSERT_DEVICE_STATE,
+                host,
+                port,
+                d ->
+                        new Object[] {
+                            d.userId(), d.deviceId(), d.seenAt(), d.signedOutAt(), d.writeTs()
+                        });
     }
 
     /** {@code media}: a registered upload. */

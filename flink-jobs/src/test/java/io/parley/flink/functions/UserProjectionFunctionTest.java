@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.flink.records.DeviceRemoval;
 import io.parley.flink.records.DeviceRow;
+import io.parley.flink.records.DeviceState;
 import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.SettingsRow;
 import io.parley.flink.records.UserLogEntry;
@@ -87,6 +88,24 @@ class UserProjectionFunctionTest {
 
         assertThat(side(UserProjectionFunction.DEVICES))
                 .containsExactly(new DeviceRow("bob", "phone", "android", "t1", 5_000, NOW));
+    }
+
+    @Test
+    void shouldRecordADeviceSeenAndSignedOutAndDropItsPushToken() throws Exception {
+        process(registered("bob", "phone", "t1"));
+        process(UserEvent.deviceSeen("bob", "ev", 5_500, "phone"));
+        process(UserEvent.deviceSignedOut("bob", "ev", 7_000, "phone"));
+
+        assertThat(side(UserProjectionFunction.DEVICE_STATES))
+                .containsExactly(
+                        new DeviceState("bob", "phone", 5_500L, null, NOW + 1),
+                        new DeviceState("bob", "phone", null, 7_000L, NOW + 3));
+        assertThat(side(UserProjectionFunction.DEVICE_REMOVALS))
+                .as("the push token goes with the sign-out")
+                .containsExactly(new DeviceRemoval("bob", "phone", NOW + 2));
+        // a dead-token report of the old token after the sign-out finds nothing to remove
+        process(removed("bob", "phone", "t1"));
+        assertThat(side(UserProjectionFunction.DEVICE_REMOVALS)).hasSize(1);
     }
 
     @Test

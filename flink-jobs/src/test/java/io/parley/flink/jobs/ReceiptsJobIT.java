@@ -136,10 +136,13 @@ class ReceiptsJobIT extends ParleyITBase {
         eventually(
                 DEADLINE,
                 () ->
-                        assertThat(updatesOf(direct))
+                        assertThat(ticks(updatesOf(direct)))
                                 .containsExactly(
                                         new ReceiptUpdate(direct, 3, DELIVERED, "bob", 1, 0, 2),
                                         new ReceiptUpdate(direct, 2, READ, "bob", 1, 1, 2)));
+        // bob's own read cursor, for his other devices
+        assertThat(readStates(updatesOf(direct)))
+                .containsExactly(ReceiptUpdate.readStateOf(direct, "bob", 2));
         eventually(DEADLINE, () -> assertThat(cursors(direct)).isEqualTo(Map.of("bob", "3/2")));
     }
 
@@ -155,7 +158,7 @@ class ReceiptsJobIT extends ParleyITBase {
         eventually(
                 DEADLINE,
                 () -> {
-                    List<ReceiptUpdate> received = updatesOf(group);
+                    List<ReceiptUpdate> received = ticks(updatesOf(group));
                     assertThat(received).isNotEmpty();
                     assertThat(lastOf(received, DELIVERED))
                             .isEqualTo(new ReceiptUpdate(group, 5, DELIVERED, null, 2, 1, 4));
@@ -163,12 +166,25 @@ class ReceiptsJobIT extends ParleyITBase {
                             .isEqualTo(new ReceiptUpdate(group, 5, READ, null, 2, 1, 4));
                 });
         // five receipts in one burst: one debounce interval or two, never one update per receipt
-        assertThat(updatesOf(group)).hasSizeLessThanOrEqualTo(4);
+        assertThat(ticks(updatesOf(group))).hasSizeLessThanOrEqualTo(4);
+        // every rise of a reader's mark, at once and not debounced
+        assertThat(readStates(updatesOf(group)))
+                .containsExactlyInAnyOrder(
+                        ReceiptUpdate.readStateOf(group, "dave", 4),
+                        ReceiptUpdate.readStateOf(group, "bob", 5));
         eventually(
                 DEADLINE,
                 () ->
                         assertThat(cursors(group))
                                 .isEqualTo(Map.of("bob", "5/5", "carol", "5/0", "dave", "4/4")));
+    }
+
+    private static List<ReceiptUpdate> ticks(List<ReceiptUpdate> updates) {
+        return updates.stream().filter(u -> !u.readState()).toList();
+    }
+
+    private static List<ReceiptUpdate> readStates(List<ReceiptUpdate> updates) {
+        return updates.stream().filter(ReceiptUpdate::readState).toList();
     }
 
     private static ReceiptUpdate lastOf(List<ReceiptUpdate> updates, ReceiptStatus status) {

@@ -1,8 +1,10 @@
 package io.parley.schemas.events;
 
 /**
- * An ephemeral signal on {@code events/signals}: a typing indicator in a room, or a user's presence
- * change (roomId null: it goes to the peers of every room of the user).
+ * An ephemeral signal on {@code events/signals}: a typing indicator in a room, a user's presence
+ * change (roomId null: it goes to the peers of every room of the user), or a device's sign-out
+ * ({@code deviceId}: it goes to the user's own gateways, which close that device's connections with
+ * 4001; the sign-out itself is an entry of the user log).
  */
 public record Signal(
         Kind kind,
@@ -11,11 +13,13 @@ public record Signal(
         Boolean active,
         String status,
         Long lastSeen,
-        long ts) {
+        long ts,
+        String deviceId) {
 
     public enum Kind {
         TYPING,
-        PRESENCE;
+        PRESENCE,
+        SIGN_OUT;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
@@ -24,10 +28,14 @@ public record Signal(
     }
 
     public static Signal typing(String roomId, String userId, boolean active, long ts) {
-        return new Signal(Kind.TYPING, roomId, userId, active, null, null, ts);
+        return new Signal(Kind.TYPING, roomId, userId, active, null, null, ts, null);
+    }
+
+    public static Signal signOut(String userId, String deviceId, long ts) {
+        return new Signal(Kind.SIGN_OUT, null, userId, null, null, null, ts, deviceId);
     }
 
     public static Signal presence(String userId, String status, Long lastSeen, long ts) {
-        return new Signal(Kind.PRESENCE, null, userId, null, status, lastSeen, ts);
+        return new Signal(Kind.PRESENCE, null, userId, null, status, lastSeen, ts, null);
     }
 }

@@ -7,7 +7,9 @@ package io.parley.schemas.events;
  * on {@link #kind}.
  *
  * @param privacy {@code privacy_set}: the user's whole settings after the change
- * @param deviceId {@code device_registered}, {@code push_token_removed}
+ * @param deviceId {@code device_registered}, {@code push_token_removed}, {@code device_seen} (the
+ *     first connection of a device, or the first after its sign-out), {@code device_signed_out}
+ *     (its push token and keys go, and its tokens issued before {@code ts} are refused)
  * @param pushToken {@code device_registered}: the new token; {@code push_token_removed}: the token
  *     FCM reported dead (the device keeps a newer one if it registered one since)
  * @param media {@code media_registered}: an upload the user was given a URL for
@@ -27,6 +29,8 @@ public record UserEvent(
     public static final String DEVICE_REGISTERED = "device_registered";
     public static final String PUSH_TOKEN_REMOVED = "push_token_removed";
     public static final String MEDIA_REGISTERED = "media_registered";
+    public static final String DEVICE_SEEN = "device_seen";
+    public static final String DEVICE_SIGNED_OUT = "device_signed_out";
 
     /** Privacy settings (PROTOCOL.md section 3). */
     public record Privacy(
@@ -58,6 +62,14 @@ public record UserEvent(
     public static UserEvent pushTokenRemoved(
             String userId, String id, long ts, String deviceId, String token) {
         return new UserEvent(userId, PUSH_TOKEN_REMOVED, id, ts, null, deviceId, null, token, null);
+    }
+
+    public static UserEvent deviceSeen(String userId, String id, long ts, String deviceId) {
+        return new UserEvent(userId, DEVICE_SEEN, id, ts, null, deviceId, null, null, null);
+    }
+
+    public static UserEvent deviceSignedOut(String userId, String id, long ts, String deviceId) {
+        return new UserEvent(userId, DEVICE_SIGNED_OUT, id, ts, null, deviceId, null, null, null);
     }
 
     public static UserEvent mediaRegistered(String userId, String id, long ts, Media media) {

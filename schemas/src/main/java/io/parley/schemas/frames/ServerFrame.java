@@ -186,6 +186,16 @@ public sealed interface ServerFrame {
         }
     }
 
+    /**
+     * The user's read cursor in a room, sent to every connection of the user after a {@code read}
+     * on any of their devices (PROTOCOL.md section 5), joined or not.
+     */
+    record ReadState(String roomId, long readSeq) implements ServerFrame {
+        public String type() {
+            return "read_state";
+        }
+    }
+
     record Typing(String roomId, String userId, boolean active) implements ServerFrame {
         public String type() {
             return "typing";
