@@ -329,13 +329,18 @@ public final class RoomService {
         return out;
     }
 
-    /** One Redis round trip for a member (every send asks); a cold cache is filled first. */
+    /**
+     * One Redis round trip for a member (every send asks); a cold cache is filled first. A room
+     * whose last member left has no {@code members:} set (Redis drops an empty set) but still its
+     * {@code memberseq:} hash: that room is empty, not cold, and is never refilled from the
+     * projection (which may still list the members the log has removed).
+     */
     public boolean isMember(String roomId, String userId) {
         String key = RedisKeys.members(roomId);
         if (redis.sismember(key, userId)) {
             return true;
         }
-        if (redis.exists(key)) {
+        if (redis.exists(key) || redis.exists(RedisKeys.memberSeqs(roomId))) {
             return false;
         }
         ensureCached(roomId);
