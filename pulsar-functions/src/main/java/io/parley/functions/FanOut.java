@@ -27,6 +27,9 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     private static final int PREVIEW_CHARS = 100;
 
+    /** What a push of an encrypted message says: nothing of its content. */
+    static final String ENCRYPTED_PREVIEW = "New message";
+
     private RedisDirectory directory;
     private Router router;
     private Producers producers;
@@ -133,9 +136,13 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
         }
     }
 
+    /** A push with a preview of the body; none for ciphertext (PROTOCOL.md section 6). */
     static PushRequest pushFor(SequencedMessage message, String user) {
         String body = message.body() == null ? "" : message.body();
-        String preview = body.length() <= PREVIEW_CHARS ? body : body.substring(0, PREVIEW_CHARS);
+        String preview =
+                message.ciphertext()
+                        ? ENCRYPTED_PREVIEW
+                        : body.length() <= PREVIEW_CHARS ? body : body.substring(0, PREVIEW_CHARS);
         return new PushRequest(
                 message.roomId(),
                 message.seq(),

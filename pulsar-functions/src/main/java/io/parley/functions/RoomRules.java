@@ -70,6 +70,16 @@ public final class RoomRules {
         if (state.closed() || !state.isMember(actor)) {
             return new Reject(ErrorCode.FORBIDDEN, "not a member of room " + c.roomId());
         }
+        boolean carriesText = e == null || RoomEvent.MESSAGE_EDITED.equals(e.kind());
+        if (carriesText && c.ciphertext() != state.encrypted()) {
+            // decided here, against the room as of its log: never from a lagging projection
+            return bad(
+                    state.encrypted()
+                            ? "room " + c.roomId() + " is end-to-end encrypted: send ciphertext"
+                            : "room "
+                                    + c.roomId()
+                                    + " is not encrypted: send body, not ciphertext");
+        }
         if (e == null) {
             return append(new Planned(actor, null), state);
         }

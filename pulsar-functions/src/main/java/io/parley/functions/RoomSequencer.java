@@ -2,6 +2,7 @@ package io.parley.functions;
 
 import io.parley.schemas.Json;
 import io.parley.schemas.events.CommandOutcome;
+import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.SendCommand;
 import io.parley.schemas.events.SequencedMessage;
 import java.nio.charset.StandardCharsets;
@@ -254,7 +255,8 @@ public final class RoomSequencer {
                 send.clientTs(),
                 send.edgeTs(),
                 planned.event(),
-                planned.event().changesRoomList() ? next.info() : null);
+                planned.event().changesRoomList() ? next.info() : null,
+                send.ciphertext() && RoomEvent.MESSAGE_EDITED.equals(planned.event().kind()));
     }
 
     /**
@@ -360,7 +362,10 @@ public final class RoomSequencer {
                 send.replyToSeq(),
                 e.ts(),
                 send.clientTs(),
-                send.edgeTs());
+                send.edgeTs(),
+                null,
+                null,
+                send.ciphertext());
     }
 
     /** The fact of the message at a seq: {@code f.<room>.<seq> = {sender_id, deleted}}. */

@@ -280,4 +280,40 @@ class RoomRulesTest {
         assertThat(rejected(decide(null, "alice", RoomEvent.renamed("x"))))
                 .isEqualTo(ErrorCode.FORBIDDEN);
     }
+
+    private static SendCommand message(String actor, boolean ciphertext) {
+        return new SendCommand(
+                "r", actor, "d", "gw", "c", "text", null, null, 1, 1, null, ciphertext);
+    }
+
+    @Test
+    void shouldTakeOnlyCiphertextInAnEncryptedRoomAndOnlyBodiesInAPlainOne() {
+        RoomState encrypted =
+                new RoomState("group", "g", true, false, Map.of())
+                        .withMember("alice", "admin", 1)
+                        .withMember("bob", "member", 1);
+        RoomState plain = group(Map.of("alice", "admin", "bob", "member"));
+        RoomRules.Facts facts = seq -> seq == 3 ? new RoomRules.Fact("bob", false) : null;
+
+        assertThat(RoomRules.decide(encrypted, 9, message("bob", true), facts))
+                .isInstanceOf(RoomRules.Append.class);
+        assertThat(rejected(RoomRules.decide(encrypted, 9, message("bob", false), facts)))
+                .isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(rejected(RoomRules.decide(plain, 9, message("bob", true), facts)))
+                .isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(RoomRules.decide(plain, 9, message("bob", false), facts))
+                .isInstanceOf(RoomRules.Append.class);
+        // an edit follows its room the same way; a deletion or a reaction carries no text
+        SendCommand cipherEdit =
+                SendCommand.event("r", "bob", "d", "gw", "c", RoomEvent.edited(3, "AAEC"), 1, true);
+        assertThat(RoomRules.decide(encrypted, 9, cipherEdit, facts))
+                .isInstanceOf(RoomRules.Append.class);
+        assertThat(
+                        rejected(
+                                RoomRules.decide(
+                                        encrypted, 9, by("bob", RoomEvent.edited(3, "x")), facts)))
+                .isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(RoomRules.decide(encrypted, 9, by("bob", RoomEvent.deleted(3)), facts))
+                .isInstanceOf(RoomRules.Append.class);
+    }
 }

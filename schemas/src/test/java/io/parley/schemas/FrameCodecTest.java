@@ -48,7 +48,13 @@ class FrameCodecTest {
                 Arguments.of(
                         "{\"type\":\"send\",\"room_id\":\"r1\",\"client_msg_id\":\"c1\",\"body\":\"hi\","
                                 + "\"media_ids\":[\"m1\"],\"reply_to_seq\":3}",
-                        new ClientCommand.Send(null, "r1", "c1", "hi", List.of("m1"), 3L, null)),
+                        new ClientCommand.Send(
+                                null, "r1", "c1", "hi", List.of("m1"), 3L, null, false)),
+                Arguments.of(
+                        "{\"type\":\"send\",\"room_id\":\"r1\",\"client_msg_id\":\"c1\","
+                                + "\"ciphertext\":\"q83vEg==\"}",
+                        new ClientCommand.Send(
+                                null, "r1", "c1", "q83vEg==", null, null, null, true)),
                 Arguments.of(
                         "{\"type\":\"ack\",\"room_id\":\"r1\",\"seq\":7}",
                         new ClientCommand.Ack(null, "r1", 7)),
@@ -130,6 +136,22 @@ class FrameCodecTest {
                                 + "\"}",
                         "too_large",
                         "body"),
+                Arguments.of(
+                        "{\"type\":\"send\",\"room_id\":\"r\",\"client_msg_id\":\"c\",\"ciphertext\":\""
+                                + "A".repeat(48 * 1024 + 4)
+                                + "\"}",
+                        "too_large",
+                        "ciphertext"),
+                Arguments.of(
+                        "{\"type\":\"send\",\"room_id\":\"r\",\"client_msg_id\":\"c\",\"body\":\"x\","
+                                + "\"ciphertext\":\"AAEC\"}",
+                        "bad_request",
+                        "either body or ciphertext"),
+                Arguments.of(
+                        "{\"type\":\"send\",\"room_id\":\"r\",\"client_msg_id\":\"c\","
+                                + "\"ciphertext\":\"not base64!\"}",
+                        "bad_request",
+                        "base64"),
                 Arguments.of(
                         "{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}",
                         "too_large",
@@ -251,7 +273,13 @@ class FrameCodecTest {
                                         "{\"type\":\"edit\",\"room_id\":\"r1\",\"client_msg_id\":\"c\","
                                                 + "\"target_seq\":3,\"body\":\"new\"}")
                                 .command())
-                .isEqualTo(new ClientCommand.Edit(null, "r1", "c", 3, "new"));
+                .isEqualTo(new ClientCommand.Edit(null, "r1", "c", 3, "new", false));
+        assertThat(
+                        CODEC.parse(
+                                        "{\"type\":\"edit\",\"room_id\":\"r1\",\"client_msg_id\":\"c\","
+                                                + "\"target_seq\":3,\"ciphertext\":\"AAEC\"}")
+                                .command())
+                .isEqualTo(new ClientCommand.Edit(null, "r1", "c", 3, "AAEC", true));
         assertThat(
                         CODEC.parse(
                                         "{\"type\":\"delete\",\"room_id\":\"r1\",\"client_msg_id\":\"c\","

@@ -26,7 +26,7 @@ import java.util.TreeMap;
 public final class MessageStore {
     private static final String COLUMNS =
             "seq, msg_id, sender_id, client_msg_id, body, media, reply_to_seq, ts, event,"
-                    + " edited_ts, deleted, reactions";
+                    + " edited_ts, deleted, reactions, ciphertext";
 
     /** Buckets one page may read: seqs are dense, so a page of at most 1000 spans at most two. */
     static final int MAX_BUCKETS_PER_PAGE = 3;
@@ -129,7 +129,8 @@ public final class MessageStore {
                         ts,
                         ts,
                         event,
-                        null);
+                        null,
+                        !row.isNull("ciphertext") && row.getBoolean("ciphertext"));
         Long edited = row.isNull("edited_ts") ? null : row.getLong("edited_ts");
         return new ArchivedEntry(
                 entry,

@@ -118,6 +118,7 @@ public final class CommandHandler {
                     e.roomId(),
                     e.clientMsgId(),
                     RoomEvent.edited(e.targetSeq(), e.body()),
+                    e.ciphertext(),
                     e.ref());
         } else if (command instanceof ClientCommand.Delete d) {
             change(c, d.roomId(), d.clientMsgId(), RoomEvent.deleted(d.targetSeq()), d.ref());
@@ -247,7 +248,9 @@ public final class CommandHandler {
                         attachments,
                         s.replyToSeq(),
                         s.clientTs() == null ? now : s.clientTs(),
-                        now);
+                        now,
+                        null,
+                        s.ciphertext());
         c.rememberRef(s.roomId(), s.clientMsgId(), s.ref());
         publisher
                 .send(command)
@@ -271,13 +274,30 @@ public final class CommandHandler {
      */
     private void change(
             Connection c, String roomId, String clientMsgId, RoomEvent event, String ref) {
+        change(c, roomId, clientMsgId, event, false, ref);
+    }
+
+    private void change(
+            Connection c,
+            String roomId,
+            String clientMsgId,
+            RoomEvent event,
+            boolean ciphertext,
+            String ref) {
         long now = clock.millis();
         rooms.requireMember(roomId, c.userId);
         c.rememberRef(roomId, clientMsgId, ref);
         publisher
                 .send(
                         SendCommand.event(
-                                roomId, c.userId, c.deviceId, gatewayId, clientMsgId, event, now))
+                                roomId,
+                                c.userId,
+                                c.deviceId,
+                                gatewayId,
+                                clientMsgId,
+                                event,
+                                now,
+                                ciphertext))
                 .exceptionally(
                         e -> {
                             c.emit(

@@ -15,12 +15,16 @@ import org.apache.flink.util.Collector;
  *
  * <p>Applied in log order per doc id this yields the latest body and never a deleted message
  * (PROTOCOL.md section 4), which is why the job feeds it one room's entries in order. An edit
- * without a body changes nothing searchable.
+ * without a body changes nothing searchable, and ciphertext (a message or an edit of an encrypted
+ * room, PROTOCOL.md section 6) is never indexed.
  */
 public class SearchOperations implements FlatMapFunction<MessageRow, SearchOp> {
     private static final long serialVersionUID = 1L;
 
     public static Optional<SearchOp> of(MessageRow entry) {
+        if (Boolean.TRUE.equals(entry.ciphertext())) {
+            return Optional.empty();
+        }
         if (entry.event() == null) {
             return Optional.of(SearchOp.index(entry));
         }

@@ -14,6 +14,8 @@ import io.parley.schemas.events.SequencedMessage;
  * @param event the room event as JSON ({@code Json.write}), or null for a message
  * @param room the entry's {@code RoomInfo} as JSON, on the events that change room lists (null
  *     otherwise): not a column, the live path's {@code roominfo:<room>} cache is projected from it
+ * @param ciphertext true when the body is ciphertext (an encrypted room, PROTOCOL.md section 6),
+ *     null otherwise (left unset)
  */
 public record MessageRow(
         String roomId,
@@ -27,8 +29,39 @@ public record MessageRow(
         Long replyToSeq,
         long ts,
         String event,
-        String room)
+        String room,
+        Boolean ciphertext)
         implements ProjectionWrite {
+
+    /** A plaintext entry's row. */
+    public MessageRow(
+            String roomId,
+            long bucket,
+            long seq,
+            String msgId,
+            String senderId,
+            String clientMsgId,
+            String body,
+            String media,
+            Long replyToSeq,
+            long ts,
+            String event,
+            String room) {
+        this(
+                roomId,
+                bucket,
+                seq,
+                msgId,
+                senderId,
+                clientMsgId,
+                body,
+                media,
+                replyToSeq,
+                ts,
+                event,
+                room,
+                null);
+    }
 
     public static MessageRow of(SequencedMessage m) {
         boolean message = m.isMessage();
@@ -44,7 +77,8 @@ public record MessageRow(
                 m.replyToSeq(),
                 m.ts(),
                 message ? null : Json.write(m.event()),
-                m.room() == null ? null : Json.write(m.room()));
+                m.room() == null ? null : Json.write(m.room()),
+                m.ciphertext() ? Boolean.TRUE : null);
     }
 
     /** {@code room_id:seq}: the search document id and every writer's idempotence key. */

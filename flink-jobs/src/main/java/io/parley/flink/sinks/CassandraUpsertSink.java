@@ -54,8 +54,8 @@ public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> 
             "INSERT INTO "
                     + KEYSPACE
                     + ".messages_by_room (room_id, bucket, seq, msg_id, sender_id, client_msg_id,"
-                    + " body, media, reply_to_seq, ts, event)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+                    + " body, media, reply_to_seq, ts, event, ciphertext)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
     public static final String EDIT_MESSAGE =
             "UPDATE "
@@ -211,6 +211,7 @@ public final class CassandraUpsertSink<T> extends AbstractCassandraTupleSink<T> 
                             m.replyToSeq(),
                             m.ts(),
                             m.event(),
+                            m.ciphertext(),
                             m.entrySeq()
                         });
     }

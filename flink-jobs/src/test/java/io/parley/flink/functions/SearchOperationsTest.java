@@ -6,6 +6,7 @@ import static io.parley.flink.functions.LogFixtures.message;
 import static io.parley.flink.functions.LogFixtures.ts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.flink.records.MessageRow;
 import io.parley.flink.records.SearchOp;
 import io.parley.schemas.events.RoomEvent;
 import io.parley.schemas.events.RoomEvent.Member;
@@ -33,6 +34,33 @@ class SearchOperationsTest {
         assertThat(update).isEqualTo(SearchOp.update(ROOM, 7, "hello all"));
         assertThat(update.kind()).isEqualTo(SearchOp.Kind.UPDATE);
         assertThat(update.docId()).isEqualTo("r1:7");
+    }
+
+    @Test
+    void shouldNeverIndexCiphertextNorAnEditOfIt() {
+        for (MessageRow plain :
+                List.of(
+                        message(7, "alice", "q83vEg=="),
+                        event(9, "alice", RoomEvent.edited(7, "AAEC")))) {
+            MessageRow encrypted =
+                    new MessageRow(
+                            plain.roomId(),
+                            plain.bucket(),
+                            plain.seq(),
+                            plain.msgId(),
+                            plain.senderId(),
+                            plain.clientMsgId(),
+                            plain.body(),
+                            plain.media(),
+                            plain.replyToSeq(),
+                            plain.ts(),
+                            plain.event(),
+                            plain.room(),
+                            true);
+
+            assertThat(SearchOperations.of(plain)).isPresent();
+            assertThat(SearchOperations.of(encrypted)).isEmpty();
+        }
     }
 
     @Test

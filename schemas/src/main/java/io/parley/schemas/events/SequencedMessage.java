@@ -10,6 +10,9 @@ import java.util.List;
  *
  * @param ts when the Sequencer appended it (the time clients see)
  * @param room the room as of this entry, on the events that change room lists
+ * @param ciphertext whether the entry's body (a message's, or an edit event's) is ciphertext: set
+ *     by the Sequencer in an encrypted room (PROTOCOL.md section 6); frames then carry it as {@code
+ *     ciphertext}, search never indexes it and push shows no preview
  */
 public record SequencedMessage(
         String roomId,
@@ -26,7 +29,44 @@ public record SequencedMessage(
         long clientTs,
         long edgeTs,
         RoomEvent event,
-        RoomInfo room) {
+        RoomInfo room,
+        boolean ciphertext) {
+
+    /** A plaintext entry. */
+    public SequencedMessage(
+            String roomId,
+            long seq,
+            String msgId,
+            String senderId,
+            String senderDeviceId,
+            String gatewayId,
+            String clientMsgId,
+            String body,
+            List<MediaRef> media,
+            Long replyToSeq,
+            long ts,
+            long clientTs,
+            long edgeTs,
+            RoomEvent event,
+            RoomInfo room) {
+        this(
+                roomId,
+                seq,
+                msgId,
+                senderId,
+                senderDeviceId,
+                gatewayId,
+                clientMsgId,
+                body,
+                media,
+                replyToSeq,
+                ts,
+                clientTs,
+                edgeTs,
+                event,
+                room,
+                false);
+    }
 
     /** A message entry (no event). */
     public SequencedMessage(
@@ -84,7 +124,8 @@ public record SequencedMessage(
                 clientTs,
                 edgeTs,
                 changed,
-                room);
+                room,
+                ciphertext);
     }
 
     /** The same entry routed to another device and gateway (a retry from elsewhere). */
@@ -104,7 +145,29 @@ public record SequencedMessage(
                 clientTs,
                 edgeTs,
                 event,
-                room);
+                room,
+                ciphertext);
+    }
+
+    /** The same entry, its body marked as ciphertext or not (the archive keeps the mark). */
+    public SequencedMessage withCiphertext(boolean isCiphertext) {
+        return new SequencedMessage(
+                roomId,
+                seq,
+                msgId,
+                senderId,
+                senderDeviceId,
+                gatewayId,
+                clientMsgId,
+                body,
+                media,
+                replyToSeq,
+                ts,
+                clientTs,
+                edgeTs,
+                event,
+                room,
+                isCiphertext);
     }
 
     /** The archive partition of a seq: messages_by_room is bucketed 1000 seqs at a time. */

@@ -19,10 +19,18 @@ public sealed interface ClientCommand {
             String body,
             List<String> mediaIds,
             Long replyToSeq,
-            Long clientTs)
+            Long clientTs,
+            boolean ciphertext)
             implements ClientCommand {}
 
-    record Edit(String ref, String roomId, String clientMsgId, long targetSeq, String body)
+    /** {@code body} holds the ciphertext when {@code ciphertext} (PROTOCOL.md section 6). */
+    record Edit(
+            String ref,
+            String roomId,
+            String clientMsgId,
+            long targetSeq,
+            String body,
+            boolean ciphertext)
             implements ClientCommand {}
 
     record Delete(String ref, String roomId, String clientMsgId, long targetSeq)

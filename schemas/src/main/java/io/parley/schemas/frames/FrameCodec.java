@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.schemas.Json;
 import io.parley.schemas.topics.Topics;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -14,6 +15,9 @@ import java.util.Set;
  * frames. Unknown fields are ignored (PROTOCOL.md); an unknown {@code type} is an error.
  */
 public final class FrameCodec {
+    /** The longest {@code ciphertext} of a send or an edit (PROTOCOL.md section 6: 48 Ki chars). */
+    public static final int MAX_CIPHERTEXT_CHARS = 48 * 1024;
+
     public static final int MAX_REF_CHARS = 64;
     public static final int MAX_CLIENT_MSG_ID_CHARS = 64;
     public static final int MAX_EMOJI_BYTES = 32;
@@ -125,15 +129,51 @@ public final class FrameCodec {
         return body;
     }
 
+    /**
+     * The text of a send or an edit: {@code ciphertext} (base64, at most {@value
+     * #MAX_CIPHERTEXT_CHARS} chars, PROTOCOL.md section 6) or {@code body}, never both. Whether the
+     * room wants which is the Sequencer's call (it knows the room as of its log).
+     */
+    private Text text(Fields f) {
+        JsonNode c = f.node.get("ciphertext");
+        if (c == null || c.isNull()) {
+            return new Text(body(f), false);
+        }
+        if (f.node.hasNonNull("body")) {
+            throw bad("send either body or ciphertext, not both");
+        }
+        String ciphertext = f.requiredString("ciphertext");
+        if (ciphertext.length() > MAX_CIPHERTEXT_CHARS) {
+            throw new ProtocolException(
+                    ErrorCode.TOO_LARGE,
+                    "ciphertext of "
+                            + ciphertext.length()
+                            + " chars exceeds "
+                            + MAX_CIPHERTEXT_CHARS);
+        }
+        if (ciphertext.isEmpty()) {
+            throw bad("ciphertext must not be empty");
+        }
+        try {
+            Base64.getDecoder().decode(ciphertext);
+        } catch (IllegalArgumentException e) {
+            throw bad("ciphertext must be base64");
+        }
+        return new Text(ciphertext, true);
+    }
+
+    private record Text(String value, boolean ciphertext) {}
+
     private ClientCommand.Edit edit(Fields f, String ref) {
         String roomId = f.roomId();
         String clientMsgId = clientMsgId(f);
         long target = f.requiredSeq("target_seq");
-        String body = body(f);
-        if (body.isBlank()) {
+        Text text = text(f);
+        if (text.value().isBlank()) {
             throw bad("body must not be blank");
         }
-        return new ClientCommand.Edit(ref, roomId, clientMsgId, target, body);
+        return new ClientCommand.Edit(
+                ref, roomId, clientMsgId, target, text.value(), text.ciphertext());
     }
 
     private ClientCommand.React react(Fields f, String ref) {
@@ -152,14 +192,22 @@ public final class FrameCodec {
     private ClientCommand.Send send(Fields f, String ref) {
         String roomId = f.roomId();
         String clientMsgId = clientMsgId(f);
-        String body = body(f);
+        Text text = text(f);
         List<String> mediaIds = f.optionalStringList("media_ids", limits.maxMediaIds());
-        if (body.isBlank() && (mediaIds == null || mediaIds.isEmpty())) {
+        if (text.value().isBlank() && (mediaIds == null || mediaIds.isEmpty())) {
             throw bad("body must not be blank unless media_ids are given");
         }
         Long replyTo = f.optionalSeq("reply_to_seq");
         Long clientTs = f.optionalSeq("client_ts");
-        return new ClientCommand.Send(ref, roomId, clientMsgId, body, mediaIds, replyTo, clientTs);
+        return new ClientCommand.Send(
+                ref,
+                roomId,
+                clientMsgId,
+                text.value(),
+                mediaIds,
+                replyTo,
+                clientTs,
+                text.ciphertext());
     }
 
     private ClientCommand.Resume resume(Fields f, String ref) {

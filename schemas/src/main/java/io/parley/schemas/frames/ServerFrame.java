@@ -21,6 +21,7 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** A message; in an encrypted room {@code ciphertext} instead of {@code body} (section 6). */
     record Message(
             String roomId,
             long seq,
@@ -33,7 +34,8 @@ public sealed interface ServerFrame {
             long ts,
             Long editedTs,
             Boolean deleted,
-            List<Reaction> reactions)
+            List<Reaction> reactions,
+            String ciphertext)
             implements ServerFrame {
         public String type() {
             return "message";
@@ -48,18 +50,20 @@ public sealed interface ServerFrame {
                     m.msgId(),
                     m.senderId(),
                     m.clientMsgId(),
-                    m.body(),
+                    m.ciphertext() ? null : m.body(),
                     media,
                     m.replyToSeq(),
                     m.ts(),
                     null,
                     null,
-                    null);
+                    null,
+                    m.ciphertext() ? m.body() : null);
         }
 
         /**
-         * Current state (PROTOCOL.md section 4): the latest body with {@code edited_ts}, or a
-         * tombstone ({@code deleted}, no body, no media, no reactions); reactions otherwise.
+         * Current state (PROTOCOL.md section 4): the latest body (or ciphertext) with {@code
+         * edited_ts}, or a tombstone ({@code deleted}, no body, no media, no reactions); reactions
+         * otherwise.
          */
         public Message withState(
                 String currentBody, Long edited, boolean isDeleted, List<Reaction> current) {
@@ -76,21 +80,24 @@ public sealed interface ServerFrame {
                         ts,
                         null,
                         true,
+                        null,
                         null);
             }
+            boolean encrypted = ciphertext != null;
             return new Message(
                     roomId,
                     seq,
                     msgId,
                     senderId,
                     clientMsgId,
-                    currentBody,
+                    encrypted ? null : currentBody,
                     media,
                     replyToSeq,
                     ts,
                     edited,
                     null,
-                    current == null || current.isEmpty() ? null : current);
+                    current == null || current.isEmpty() ? null : current,
+                    encrypted ? currentBody : null);
         }
     }
 
@@ -119,7 +126,8 @@ public sealed interface ServerFrame {
             String body,
             String emoji,
             Boolean active,
-            EventRoom room)
+            EventRoom room,
+            String ciphertext)
             implements ServerFrame {
         public String type() {
             return "event";
@@ -142,10 +150,11 @@ public sealed interface ServerFrame {
                     e.userId(),
                     e.role(),
                     e.targetSeq(),
-                    e.body(),
+                    m.ciphertext() ? null : e.body(),
                     e.emoji(),
                     e.active(),
-                    room);
+                    room,
+                    m.ciphertext() ? e.body() : null);
         }
     }
 
