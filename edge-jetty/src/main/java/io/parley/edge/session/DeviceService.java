@@ -170,10 +170,21 @@ public final class DeviceService {
         // the projection may lag a connection or a registration that just happened
         for (Map.Entry<String, SessionEntry> s : live.entrySet()) {
             if (s.getValue().liveAt(now)) {
-                listed.putIfAbsent(s.getKey(), now);
+                listed.putIfAbsent(s.getKey(), null);
             }
         }
         push.keySet().forEach(d -> listed.putIfAbsent(d, null));
+        // signed out since it was last seen signing in: gone, whatever a lagging projection (its
+        // push row, its last session entry) still says
+        Map<String, String> signedOut = redis.hgetAll(RedisKeys.signedOut(userId));
+        listed.entrySet()
+                .removeIf(
+                        d -> {
+                            String out = signedOut.get(d.getKey());
+                            return out != null
+                                    && (d.getValue() == null
+                                            || d.getValue() <= Long.parseLong(out));
+                        });
         List<Device> out = new ArrayList<>();
         for (Map.Entry<String, Long> d : listed.entrySet()) {
             String id = d.getKey();

@@ -117,7 +117,8 @@ class EncryptedRoomIT {
         assertThat(shown.path("edited_ts").asLong()).isPositive();
 
         // a plain room's message sent after them is searchable: the search job has passed them
-        String plainRoom = createRoom(ta, bob, false);
+        // (a direct room is one per pair: the plain one is with someone else)
+        String plainRoom = createRoom(ta, stack.user("e2e_c"), false);
         String word = "barrier" + stack.runId;
         try (WsClient a = RealtimeIT.joined(stack.a, ta, "d", plainRoom)) {
             a.send(RealtimeIT.send(plainRoom, "b1", word));

@@ -217,6 +217,7 @@ class RebuildIT {
     /** A snapshot taken once the stores stopped changing and reflect the room's last entries. */
     private static Map<String, Object> settled(String room) throws Exception {
         Map<String, Object>[] last = new Map[] {snapshot()};
+        List<String> changing = new ArrayList<>();
         Map<String, Object> stable =
                 Polling.until(
                         SETTLE_WAIT,
@@ -224,10 +225,24 @@ class RebuildIT {
                             Map<String, Object> previous = last[0];
                             Map<String, Object> now = snapshot();
                             last[0] = now;
-                            return previous.equals(now) && holds(now, room) ? now : null;
+                            changing.clear();
+                            now.forEach(
+                                    (k, v) -> {
+                                        if (!v.equals(previous.get(k))) {
+                                            changing.add(k);
+                                        }
+                                    });
+                            return changing.isEmpty() && holds(now, room) ? now : null;
                         },
                         s -> s != null);
-        assertThat(stable).as("the projections settled").isNotNull();
+        assertThat(stable)
+                .as(
+                        "the projections settled (still changing: "
+                                + changing
+                                + "; hold the room's entries: "
+                                + holds(last[0], room)
+                                + ")")
+                .isNotNull();
         return stable;
     }
 
@@ -275,28 +290,43 @@ class RebuildIT {
         return s;
     }
 
+    /** Every document of the index, read with the scroll API (a stack holds more than a page). */
     private static List<String> searchDocuments() throws Exception {
-        HttpResponse<String> r =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        "http://127.0.0.1:9200/messages/_search"
-                                                                + "?size=10000"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
         List<String> docs = new ArrayList<>();
+        HttpResponse<String> r =
+                es("/messages/_search?scroll=1m", Map.of("size", 5000, "sort", List.of("_doc")));
         if (r.statusCode() == 404) {
             return docs;
         }
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        for (JsonNode hit : Json.MAPPER.readTree(r.body()).path("hits").path("hits")) {
-            if (!hit.path("_id").asText().contains(FLINK_IT_MARK)) {
-                docs.add(hit.path("_id").asText() + " " + hit.path("_source"));
+        while (true) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode page = Json.MAPPER.readTree(r.body());
+            JsonNode hits = page.path("hits").path("hits");
+            if (hits.isEmpty()) {
+                break;
             }
+            for (JsonNode hit : hits) {
+                if (!hit.path("_id").asText().contains(FLINK_IT_MARK)) {
+                    docs.add(hit.path("_id").asText() + " " + hit.path("_source"));
+                }
+            }
+            r =
+                    es(
+                            "/_search/scroll",
+                            Map.of("scroll", "1m", "scroll_id", page.path("_scroll_id").asText()));
         }
         docs.sort(String::compareTo);
         return docs;
+    }
+
+    private static HttpResponse<String> es(String path, Map<String, Object> body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:9200" + path))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /**
