@@ -52,6 +52,7 @@ class CassandraUpsertSinkTest {
                         entry("reply_to_seq", null),
                         entry("ts", 77L),
                         entry("event", "{\"k\":1}"),
+                        entry("ciphertext", null),
                         entry("[timestamp]", 1001L));
     }
 
