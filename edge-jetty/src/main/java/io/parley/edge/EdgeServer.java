@@ -13,6 +13,7 @@ import io.parley.edge.query.SearchService;
 import io.parley.edge.query.StatsService;
 import io.parley.edge.rooms.RoomService;
 import io.parley.edge.session.DeviceService;
+import io.parley.edge.session.KeyService;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.PrivacyService;
 import io.parley.edge.session.SessionRegistry;
@@ -219,6 +220,7 @@ public final class EdgeServer implements AutoCloseable {
                                 new SearchService(backends.es, rooms),
                                 media,
                                 devices,
+                                new KeyService(backends.redis, userLog, clock),
                                 presence,
                                 privacy,
                                 new StatsService(backends.cql),

@@ -25,6 +25,11 @@ package io.parley.schemas;
  *   <li>{@code roominfo:<room>} hash kind, name, encrypted, seq (the live path's view of the room)
  *   <li>{@code spoke:<user>} set of rooms in which the user has sent a message (consent for
  *       "contacts")
+ *   <li>{@code keydevs:<user>} set of the user's devices with keys; {@code keys:<user>:<device>}
+ *       hash identity_key, signing_key, signed_prekey (JSON), v (the {@link LogPosition} of the
+ *       upload); {@code otk:<user>:<device>} hash key_id -> public key of the unclaimed one-time
+ *       prekeys; {@code otkc:<user>:<device>} set of the claimed key ids (a claimed key is never
+ *       added again): projections of the user log, PROTOCOL.md section 6
  *   <li>{@code privacy:<user>} hash of privacy settings and {@code v}, the {@link LogPosition} of
  *       the user-log entry they come from
  * </ul>
@@ -55,6 +60,65 @@ public final class RedisKeys {
     public static String signedOut(String userId) {
         return "signedout:" + userId;
     }
+
+    public static String keyDevices(String userId) {
+        return "keydevs:" + userId;
+    }
+
+    public static String keys(String userId, String deviceId) {
+        return "keys:" + userId + ":" + deviceId;
+    }
+
+    public static String oneTimeKeys(String userId, String deviceId) {
+        return "otk:" + userId + ":" + deviceId;
+    }
+
+    public static String claimedKeys(String userId, String deviceId) {
+        return "otkc:" + userId + ":" + deviceId;
+    }
+
+    /**
+     * A device's key upload: {@code KEYS = keydevs:<user>, keys:<user>:<device>,
+     * otk:<user>:<device>, otkc:<user>:<device>, signedout:<user>}, {@code ARGV = device, upload
+     * ts, version, identity_key, signing_key, signed_prekey JSON or "", then key_id, public_key
+     * pairs}. Skipped for a device signed out at or after the upload; the bundle only if newer than
+     * the hash's {@code v}; a one-time prekey only if never claimed. Idempotent and
+     * order-independent, so the edge (after its append) and a replay may both apply it.
+     */
+    public static final String KEYS_UPLOAD_SCRIPT =
+            "local out = tonumber(redis.call('hget', KEYS[5], ARGV[1]) or '0') "
+                    + "if out >= tonumber(ARGV[2]) then return 0 end "
+                    + "redis.call('sadd', KEYS[1], ARGV[1]) "
+                    + "local c = redis.call('hget', KEYS[2], 'v') "
+                    + "if not c or c < ARGV[3] then "
+                    + "redis.call('hset', KEYS[2], 'v', ARGV[3], 'identity_key', ARGV[4],"
+                    + " 'signing_key', ARGV[5]) "
+                    + "if ARGV[6] ~= '' then redis.call('hset', KEYS[2], 'signed_prekey', ARGV[6])"
+                    + " end end "
+                    + "for i = 7, #ARGV, 2 do "
+                    + "if redis.call('sismember', KEYS[4], ARGV[i]) == 0 then "
+                    + "redis.call('hset', KEYS[3], ARGV[i], ARGV[i + 1]) end end "
+                    + "return 1";
+
+    /**
+     * Hands out one unclaimed one-time prekey of a device, atomically (so two gateways racing never
+     * get the same): {@code KEYS = otk:<user>:<device>, otkc:<user>:<device>}. Returns {@code
+     * [key_id, public_key]} or nil. Also applies a logged claim ({@code ARGV[1]} = its key id):
+     * then it only marks that key claimed.
+     */
+    public static final String CLAIM_PREKEY_SCRIPT =
+            "if ARGV[1] then redis.call('sadd', KEYS[2], ARGV[1]) "
+                    + "redis.call('hdel', KEYS[1], ARGV[1]) return nil end "
+                    + "local f = redis.call('hrandfield', KEYS[1], 1, 'withvalues') "
+                    + "if #f == 0 then return nil end "
+                    + "redis.call('sadd', KEYS[2], f[1]) redis.call('hdel', KEYS[1], f[1]) "
+                    + "return f";
+
+    /**
+     * A signed-out device's keys go: {@code KEYS = keydevs:<user>, keys:, otk:}, {@code ARGV[1]}.
+     */
+    public static final String KEYS_REMOVE_SCRIPT =
+            "redis.call('srem', KEYS[1], ARGV[1]) redis.call('del', KEYS[2], KEYS[3]) return 1";
 
     public static String presenceDeadlines() {
         return "presence-deadlines";

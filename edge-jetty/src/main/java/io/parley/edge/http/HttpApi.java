@@ -12,6 +12,7 @@ import io.parley.edge.query.SearchService;
 import io.parley.edge.query.StatsService;
 import io.parley.edge.rooms.RoomService;
 import io.parley.edge.session.DeviceService;
+import io.parley.edge.session.KeyService;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.PrivacyService;
 import io.parley.schemas.frames.ErrorCode;
@@ -47,6 +48,7 @@ public final class HttpApi extends Handler.Wrapper {
             SearchService search,
             MediaService media,
             DeviceService devices,
+            KeyService keys,
             PresenceService presence,
             PrivacyService privacy,
             StatsService stats,
@@ -198,6 +200,31 @@ public final class HttpApi extends Handler.Wrapper {
         } else if (p.length == 4 && p[2].equals("devices") && m.equals("DELETE")) {
             s.devices().signOut(user(x), p[3]);
             x.noContent();
+        } else if (x.path.equals("/v1/keys") && m.equals("PUT")) {
+            TokenService.Principal caller = principal(x);
+            JsonNode b = x.body();
+            s.keys()
+                    .upload(
+                            caller.userId(),
+                            deviceOf(caller, optionalText(b, "device_id")),
+                            keys(b));
+            x.noContent();
+        } else if (x.path.equals("/v1/keys/count") && m.equals("GET")) {
+            TokenService.Principal caller = principal(x);
+            x.json(
+                    200,
+                    Map.of(
+                            "count",
+                            s.keys()
+                                    .count(
+                                            caller.userId(),
+                                            deviceOf(caller, x.param("device_id")))));
+        } else if (x.path.equals("/v1/keys/claim") && m.equals("POST")) {
+            user(x);
+            x.json(200, s.keys().claim(userId(text(x.body(), "user_id"))));
+        } else if (p.length == 4 && p[2].equals("keys") && m.equals("GET")) {
+            user(x);
+            x.json(200, s.keys().bundles(userId(p[3])));
         } else if (p.length == 5
                 && p[2].equals("users")
                 && p[4].equals("presence")
@@ -397,6 +424,53 @@ public final class HttpApi extends Handler.Wrapper {
             throw new ProtocolException(
                     ErrorCode.RATE_LIMITED, "too many requests; slow down", wait);
         }
+    }
+
+    private static String userId(String id) {
+        if (id == null || !Topics.ID.matcher(id).matches()) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_REQUEST, "user_id must be 1-64 chars of [A-Za-z0-9_-]");
+        }
+        return id;
+    }
+
+    /** The keys of {@code PUT /v1/keys} (PROTOCOL.md section 6); a key id may be a number. */
+    private static io.parley.schemas.events.UserEvent.Keys keys(JsonNode b) {
+        JsonNode signed = b.get("signed_prekey");
+        if (signed == null || !signed.isObject()) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_REQUEST, "signed_prekey must be {key_id, public_key, signature}");
+        }
+        List<io.parley.schemas.events.UserEvent.Prekey> otks = new ArrayList<>();
+        JsonNode list = b.get("one_time_prekeys");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new ProtocolException(
+                        ErrorCode.BAD_REQUEST, "one_time_prekeys must be [{key_id, public_key}]");
+            }
+            for (JsonNode k : list) {
+                otks.add(
+                        new io.parley.schemas.events.UserEvent.Prekey(
+                                keyId(k), optionalText(k, "public_key"), null));
+            }
+        }
+        return new io.parley.schemas.events.UserEvent.Keys(
+                optionalText(b, "identity_key"),
+                optionalText(b, "signing_key"),
+                new io.parley.schemas.events.UserEvent.Prekey(
+                        keyId(signed),
+                        optionalText(signed, "public_key"),
+                        optionalText(signed, "signature")),
+                otks);
+    }
+
+    private static String keyId(JsonNode k) {
+        JsonNode v = k == null ? null : k.get("key_id");
+        if (v == null || !(v.isTextual() || v.isIntegralNumber())) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_REQUEST, "key_id must be a string or an integer");
+        }
+        return v.asText();
     }
 
     private static String roomId(String id) {

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.parley.edge.auth.TokenService;
 import io.parley.edge.delivery.UserLog;
+import io.parley.schemas.KeyDirectory;
 import io.parley.schemas.RedisKeys;
 import io.parley.schemas.SessionEntry;
 import io.parley.schemas.events.Signal;
@@ -150,7 +151,10 @@ public final class DeviceService {
         return v == null ? null : Long.parseLong(v);
     }
 
-    /** The caller's devices: signed in and not signed out since, or connected now. */
+    /**
+     * The caller's devices: signed in (connected, registered for push or with keys) and not signed
+     * out since.
+     */
     public List<Device> list(String userId) {
         long now = clock.millis();
         Map<String, SessionEntry> live = sessions.devices(userId);
@@ -174,6 +178,8 @@ public final class DeviceService {
             }
         }
         push.keySet().forEach(d -> listed.putIfAbsent(d, null));
+        Set<String> withKeys = redis.smembers(RedisKeys.keyDevices(userId));
+        withKeys.forEach(d -> listed.putIfAbsent(d, null));
         // signed out since it was last seen signing in: gone, whatever a lagging projection (its
         // push row, its last session entry) still says
         Map<String, String> signedOut = redis.hgetAll(RedisKeys.signedOut(userId));
@@ -197,7 +203,7 @@ public final class DeviceService {
                             s != null && s.liveAt(now),
                             lastSeen.getOrDefault(id, d.getValue()),
                             p != null && !p.isNull("push_token"),
-                            false));
+                            withKeys.contains(id)));
         }
         return out;
     }
@@ -218,6 +224,9 @@ public final class DeviceService {
                 RedisKeys.RAISE_FIELD_SCRIPT,
                 List.of(RedisKeys.signedOut(userId)),
                 List.of(deviceId, Long.toString(now)));
+        // its keys go with it (the projection removes them too, after the same entry)
+        KeyDirectory.Call removal = KeyDirectory.remove(userId, deviceId);
+        redis.eval(removal.script(), removal.keys(), removal.args());
         seen.invalidate(userId + "|" + deviceId);
         try {
             signals.accept(Signal.signOut(userId, deviceId, now));

@@ -54,7 +54,11 @@ class RebuildIT {
                     "lastseq:*",
                     "spoke:*",
                     "privacy:*",
-                    "signedout:*");
+                    "signedout:*",
+                    "keydevs:*",
+                    "keys:*",
+                    "otk:*",
+                    "otkc:*");
     static final List<String> JOBS = List.of("persistence", "search", "receipts", "users");
     static final String CONTROL = "http://127.0.0.1:8089";
 
@@ -120,6 +124,23 @@ class RebuildIT {
                                         r -> r.status() == 204)
                                 .status())
                 .isEqualTo(204);
+        // alice's phone publishes its keys; bob claims one of its one-time prekeys
+        String phone = stack.apiA.devToken(alice, "phone");
+        assertThat(
+                        stack.apiA
+                                .call(
+                                        "PUT",
+                                        "/v1/keys",
+                                        phone,
+                                        KeysIT.upload("s1", List.of("1", "2", "3")))
+                                .status())
+                .isEqualTo(204);
+        assertThat(
+                        KeysIT.claim(stack.apiB, tb, alice)
+                                .path("devices")
+                                .get(0)
+                                .has("one_time_prekey"))
+                .isTrue();
         ParleyHttp.Reply privacy =
                 stack.apiA.call(
                         "PUT",
@@ -267,7 +288,9 @@ class RebuildIT {
                                                         && !r.matches(
                                                                 ".*signed_out_at[:=] *NULL.*"))
                 && ((Map<String, String>) snapshot.get("redis.signedout:*"))
-                        .containsKey("signedout:" + stack.user("rb_c"));
+                        .containsKey("signedout:" + stack.user("rb_c"))
+                && ((Map<String, String>) snapshot.get("redis.otkc:*"))
+                        .containsKey("otkc:" + stack.user("rb_a") + ":phone");
     }
 
     static Map<String, Object> snapshot() throws Exception {

@@ -3,10 +3,12 @@ package io.parley.flink.functions;
 import io.parley.flink.records.DeviceRemoval;
 import io.parley.flink.records.DeviceRow;
 import io.parley.flink.records.DeviceState;
+import io.parley.flink.records.KeyWrite;
 import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.SettingsRow;
 import io.parley.flink.records.UserLogEntry;
 import io.parley.flink.users.DeviceDirectory;
+import io.parley.schemas.Json;
 import io.parley.schemas.events.UserEvent;
 import java.io.Serializable;
 import java.time.Instant;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code device_seen} -> {@link DeviceState} with {@code seenAt} ({@link #DEVICE_STATES});
  *   <li>{@code device_signed_out} -> {@link DeviceState} with {@code signedOutAt}, and a {@link
  *       DeviceRemoval} (its push token goes with its row);
+ *   <li>{@code keys_uploaded}, {@code prekey_claimed} (and {@code device_signed_out}) -> {@link
+ *       KeyWrite} ({@link #KEY_WRITES}), the key directory's Redis keys;
  *   <li>{@code media_registered} -> {@link MediaRow} ({@link #MEDIA}).
  * </ul>
  *
@@ -63,6 +67,8 @@ public class UserProjectionFunction
             new OutputTag<>("device-removals", TypeInformation.of(DeviceRemoval.class));
     public static final OutputTag<DeviceState> DEVICE_STATES =
             new OutputTag<>("device-states", TypeInformation.of(DeviceState.class));
+    public static final OutputTag<KeyWrite> KEY_WRITES =
+            new OutputTag<>("key-writes", TypeInformation.of(KeyWrite.class));
     public static final OutputTag<MediaRow> MEDIA =
             new OutputTag<>("media", TypeInformation.of(MediaRow.class));
 
@@ -182,6 +188,14 @@ public class UserProjectionFunction
                 ctx.output(
                         DEVICE_STATES,
                         new DeviceState(user, e.deviceId(), null, e.ts(), nextWriteTs()));
+                ctx.output(KEY_WRITES, new KeyWrite(user, Json.write(e), entry.position()));
+            }
+            case UserEvent.KEYS_UPLOADED, UserEvent.PREKEY_CLAIMED -> {
+                if (!present(e.deviceId()) || e.keys() == null) {
+                    skip(entry, "no device_id or keys");
+                    return;
+                }
+                ctx.output(KEY_WRITES, new KeyWrite(user, Json.write(e), entry.position()));
             }
             case UserEvent.MEDIA_REGISTERED -> {
                 UserEvent.Media m = e.media();

@@ -1,6 +1,7 @@
 package io.parley.flink.jobs;
 
 import io.parley.flink.ParleyConfig;
+import io.parley.flink.functions.KeyCacheCommands;
 import io.parley.flink.functions.PrivacyCacheCommands;
 import io.parley.flink.functions.SignOutCacheCommands;
 import io.parley.flink.functions.UserProjectionFunction;
@@ -9,6 +10,7 @@ import io.parley.flink.pulsar.PulsarConnectors;
 import io.parley.flink.records.DeviceRemoval;
 import io.parley.flink.records.DeviceRow;
 import io.parley.flink.records.DeviceState;
+import io.parley.flink.records.KeyWrite;
 import io.parley.flink.records.MediaRow;
 import io.parley.flink.records.SettingsRow;
 import io.parley.flink.records.UserLogEntry;
@@ -50,6 +52,7 @@ public final class UserProjectionJob {
             SinkFunction<DeviceRemoval> deviceRemovals,
             SinkFunction<DeviceState> deviceStates,
             Sink<DeviceState> signOutCache,
+            Sink<KeyWrite> keyDirectory,
             SinkFunction<MediaRow> media) {
 
         /** Cassandra at {@code host:port}, Redis at {@code redisUrl}. */
@@ -61,6 +64,7 @@ public final class UserProjectionJob {
                     CassandraUpsertSink.deviceRemovals(host, port),
                     CassandraUpsertSink.deviceStates(host, port),
                     new RedisSink<>(redisUrl, SignOutCacheCommands::of),
+                    new RedisSink<>(redisUrl, KeyCacheCommands::of),
                     CassandraUpsertSink.media(host, port));
         }
     }
@@ -127,6 +131,10 @@ public final class UserProjectionJob {
                 .name("Cassandra user_devices")
                 .uid("cassandra-user-devices");
         deviceStates.sinkTo(sinks.signOutCache()).name("Redis signedout").uid("redis-signedout");
+        settings.getSideOutput(UserProjectionFunction.KEY_WRITES)
+                .sinkTo(sinks.keyDirectory())
+                .name("Redis key directory")
+                .uid("redis-key-directory");
         settings.getSideOutput(UserProjectionFunction.MEDIA)
                 .addSink(sinks.media())
                 .name("Cassandra media")

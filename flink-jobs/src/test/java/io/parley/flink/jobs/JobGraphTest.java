@@ -97,7 +97,7 @@ class JobGraphTest {
         assertThat(in.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class);
         // every sink gets the writes of a user from the subtask that decided them
         assertThat(writes.getOutEdges())
-                .hasSize(7)
+                .hasSize(8)
                 .allSatisfy(
                         out ->
                                 assertThat(out.getPartitioner())

@@ -13,6 +13,8 @@ package io.parley.schemas.events;
  * @param pushToken {@code device_registered}: the new token; {@code push_token_removed}: the token
  *     FCM reported dead (the device keeps a newer one if it registered one since)
  * @param media {@code media_registered}: an upload the user was given a URL for
+ * @param keys {@code keys_uploaded}: a device's public keys (PROTOCOL.md section 6); {@code
+ *     prekey_claimed}: the one-time prekey handed out ({@code oneTimePrekeys} holds it alone)
  */
 public record UserEvent(
         String userId,
@@ -23,7 +25,22 @@ public record UserEvent(
         String deviceId,
         String platform,
         String pushToken,
-        Media media) {
+        Media media,
+        Keys keys) {
+
+    /** An entry without keys. */
+    public UserEvent(
+            String userId,
+            String kind,
+            String eventId,
+            long ts,
+            Privacy privacy,
+            String deviceId,
+            String platform,
+            String pushToken,
+            Media media) {
+        this(userId, kind, eventId, ts, privacy, deviceId, platform, pushToken, media, null);
+    }
 
     public static final String PRIVACY_SET = "privacy_set";
     public static final String DEVICE_REGISTERED = "device_registered";
@@ -31,6 +48,21 @@ public record UserEvent(
     public static final String MEDIA_REGISTERED = "media_registered";
     public static final String DEVICE_SEEN = "device_seen";
     public static final String DEVICE_SIGNED_OUT = "device_signed_out";
+    public static final String KEYS_UPLOADED = "keys_uploaded";
+    public static final String PREKEY_CLAIMED = "prekey_claimed";
+
+    /** A public key with its id (a one-time prekey), or a signed prekey with its signature. */
+    public record Prekey(String keyId, String publicKey, String signature) {}
+
+    /**
+     * A device's public keys: identity (X25519), signing (Ed25519), its signed prekey (replaced by
+     * each upload, null when an upload only adds one-time prekeys) and one-time prekeys (added).
+     */
+    public record Keys(
+            String identityKey,
+            String signingKey,
+            Prekey signedPrekey,
+            java.util.List<Prekey> oneTimePrekeys) {}
 
     /** Privacy settings (PROTOCOL.md section 3). */
     public record Privacy(
@@ -70,6 +102,26 @@ public record UserEvent(
 
     public static UserEvent deviceSignedOut(String userId, String id, long ts, String deviceId) {
         return new UserEvent(userId, DEVICE_SIGNED_OUT, id, ts, null, deviceId, null, null, null);
+    }
+
+    public static UserEvent keysUploaded(
+            String userId, String id, long ts, String deviceId, Keys keys) {
+        return new UserEvent(userId, KEYS_UPLOADED, id, ts, null, deviceId, null, null, null, keys);
+    }
+
+    public static UserEvent prekeyClaimed(
+            String userId, String id, long ts, String deviceId, Prekey claimed) {
+        return new UserEvent(
+                userId,
+                PREKEY_CLAIMED,
+                id,
+                ts,
+                null,
+                deviceId,
+                null,
+                null,
+                null,
+                new Keys(null, null, null, java.util.List.of(claimed)));
     }
 
     public static UserEvent mediaRegistered(String userId, String id, long ts, Media media) {

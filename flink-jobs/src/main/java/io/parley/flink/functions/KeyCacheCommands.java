@@ -1,0 +1,40 @@
+package io.parley.flink.functions;
+
+import io.parley.flink.records.KeyWrite;
+import io.parley.flink.sinks.RedisCommand;
+import io.parley.schemas.Json;
+import io.parley.schemas.KeyDirectory;
+import io.parley.schemas.events.UserEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The key directory's Redis keys as a projection of the user log (PROTOCOL.md section 6), with the
+ * scripts the edge runs after its own appends ({@link KeyDirectory}): an upload adds a bundle and
+ * one-time prekeys (never one already claimed), a logged claim marks its key claimed, a sign-out
+ * removes the device's keys. Each is idempotent and order-independent.
+ */
+public final class KeyCacheCommands {
+    private KeyCacheCommands() {}
+
+    public static List<RedisCommand> of(KeyWrite write) {
+        UserEvent e = Json.read(write.event(), UserEvent.class);
+        List<KeyDirectory.Call> calls = new ArrayList<>();
+        switch (e.kind()) {
+            case UserEvent.KEYS_UPLOADED -> calls.add(KeyDirectory.upload(e, write.position()));
+            case UserEvent.PREKEY_CLAIMED -> {
+                for (UserEvent.Prekey k : e.keys().oneTimePrekeys()) {
+                    calls.add(KeyDirectory.claim(e.userId(), e.deviceId(), k.keyId()));
+                }
+            }
+            case UserEvent.DEVICE_SIGNED_OUT ->
+                    calls.add(KeyDirectory.remove(e.userId(), e.deviceId()));
+            default -> {}
+        }
+        List<RedisCommand> out = new ArrayList<>();
+        for (KeyDirectory.Call c : calls) {
+            out.add(RedisCommand.eval(c.script(), c.keys(), c.args()));
+        }
+        return out;
+    }
+}
