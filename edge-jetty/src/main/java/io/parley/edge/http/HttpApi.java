@@ -461,7 +461,7 @@ public final class HttpApi extends Handler.Wrapper {
                         keyId(signed),
                         optionalText(signed, "public_key"),
                         optionalText(signed, "signature")),
-                otks);
+                otks.toArray(io.parley.schemas.events.UserEvent.Prekey[]::new));
     }
 
     private static String keyId(JsonNode k) {

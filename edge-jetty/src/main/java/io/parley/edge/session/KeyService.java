@@ -1,5 +1,6 @@
 package io.parley.edge.session;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.parley.edge.delivery.UserLog;
 import io.parley.schemas.Json;
 import io.parley.schemas.KeyDirectory;
@@ -58,9 +59,9 @@ public final class KeyService {
         checkId("signed_prekey.key_id", signed.keyId());
         check("signed_prekey.public_key", signed.publicKey());
         check("signed_prekey.signature", signed.signature());
-        List<UserEvent.Prekey> otks =
-                keys.oneTimePrekeys() == null ? List.of() : keys.oneTimePrekeys();
-        if (otks.size() > MAX_ONE_TIME_PREKEYS) {
+        UserEvent.Prekey[] otks =
+                keys.oneTimePrekeys() == null ? new UserEvent.Prekey[0] : keys.oneTimePrekeys();
+        if (otks.length > MAX_ONE_TIME_PREKEYS) {
             throw bad("at most " + MAX_ONE_TIME_PREKEYS + " one_time_prekeys per upload");
         }
         for (UserEvent.Prekey k : otks) {
@@ -102,7 +103,9 @@ public final class KeyService {
             d.put("signing_key", bundle.get("signing_key"));
             d.put("signed_prekey", Json.read(bundle.get("signed_prekey"), Map.class));
             if (claim) {
-                d.put("one_time_prekey", claimOne(userId, device));
+                // an explicit null when none is left (the JSON writer leaves out plain nulls)
+                Map<String, String> otk = claimOne(userId, device);
+                d.put("one_time_prekey", otk == null ? NullNode.getInstance() : otk);
             }
             devices.add(d);
         }

@@ -26,7 +26,7 @@ class DevicesIT {
     }
 
     static List<JsonNode> devices(String token) throws Exception {
-        ParleyHttp.Reply r = stack.apiA.call("GET", "/v1/devices", token, null);
+        ParleyHttp.Reply r = EdgeStack.get().apiA.call("GET", "/v1/devices", token, null);
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         List<JsonNode> out = new ArrayList<>();
         r.body().forEach(out::add);

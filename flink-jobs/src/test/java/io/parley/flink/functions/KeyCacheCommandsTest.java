@@ -31,7 +31,7 @@ class KeyCacheCommandsTest {
                                 "aWQ=",
                                 "c2c=",
                                 new UserEvent.Prekey("s1", "c3A=", "c2ln"),
-                                List.of(new UserEvent.Prekey("1", "b3Rr", null))));
+                                new UserEvent.Prekey[] {new UserEvent.Prekey("1", "b3Rr", null)}));
         UserEvent claimed =
                 UserEvent.prekeyClaimed(
                         "bob", "ev", 6, "phone", new UserEvent.Prekey("1", "b3Rr", null));

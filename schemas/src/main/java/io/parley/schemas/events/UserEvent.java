@@ -56,13 +56,12 @@ public record UserEvent(
 
     /**
      * A device's public keys: identity (X25519), signing (Ed25519), its signed prekey (replaced by
-     * each upload, null when an upload only adds one-time prekeys) and one-time prekeys (added).
+     * each upload, null when an upload only adds one-time prekeys) and one-time prekeys (added; an
+     * array, not a list: Flink serializes the user log's entries as POJOs, and a list would need
+     * Kryo, which cannot reach into JDK lists on Java 17).
      */
     public record Keys(
-            String identityKey,
-            String signingKey,
-            Prekey signedPrekey,
-            java.util.List<Prekey> oneTimePrekeys) {}
+            String identityKey, String signingKey, Prekey signedPrekey, Prekey[] oneTimePrekeys) {}
 
     /** Privacy settings (PROTOCOL.md section 3). */
     public record Privacy(
@@ -121,7 +120,7 @@ public record UserEvent(
                 null,
                 null,
                 null,
-                new Keys(null, null, null, java.util.List.of(claimed)));
+                new Keys(null, null, null, new Prekey[] {claimed}));
     }
 
     public static UserEvent mediaRegistered(String userId, String id, long ts, Media media) {
