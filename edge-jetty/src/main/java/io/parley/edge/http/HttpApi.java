@@ -15,6 +15,7 @@ import io.parley.edge.session.DeviceService;
 import io.parley.edge.session.KeyService;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.PrivacyService;
+import io.parley.schemas.events.UserEvent;
 import io.parley.schemas.frames.ErrorCode;
 import io.parley.schemas.frames.FrameCodec;
 import io.parley.schemas.frames.ProtocolException;
@@ -435,13 +436,13 @@ public final class HttpApi extends Handler.Wrapper {
     }
 
     /** The keys of {@code PUT /v1/keys} (PROTOCOL.md section 6); a key id may be a number. */
-    private static io.parley.schemas.events.UserEvent.Keys keys(JsonNode b) {
+    private static UserEvent.Keys keys(JsonNode b) {
         JsonNode signed = b.get("signed_prekey");
         if (signed == null || !signed.isObject()) {
             throw new ProtocolException(
                     ErrorCode.BAD_REQUEST, "signed_prekey must be {key_id, public_key, signature}");
         }
-        List<io.parley.schemas.events.UserEvent.Prekey> otks = new ArrayList<>();
+        List<UserEvent.Prekey> otks = new ArrayList<>();
         JsonNode list = b.get("one_time_prekeys");
         if (list != null && !list.isNull()) {
             if (!list.isArray()) {
@@ -449,19 +450,17 @@ public final class HttpApi extends Handler.Wrapper {
                         ErrorCode.BAD_REQUEST, "one_time_prekeys must be [{key_id, public_key}]");
             }
             for (JsonNode k : list) {
-                otks.add(
-                        new io.parley.schemas.events.UserEvent.Prekey(
-                                keyId(k), optionalText(k, "public_key"), null));
+                otks.add(new UserEvent.Prekey(keyId(k), optionalText(k, "public_key"), null));
             }
         }
-        return new io.parley.schemas.events.UserEvent.Keys(
+        return new UserEvent.Keys(
                 optionalText(b, "identity_key"),
                 optionalText(b, "signing_key"),
-                new io.parley.schemas.events.UserEvent.Prekey(
+                new UserEvent.Prekey(
                         keyId(signed),
                         optionalText(signed, "public_key"),
                         optionalText(signed, "signature")),
-                otks.toArray(io.parley.schemas.events.UserEvent.Prekey[]::new));
+                otks.toArray(UserEvent.Prekey[]::new));
     }
 
     private static String keyId(JsonNode k) {

@@ -5,6 +5,7 @@ import io.parley.schemas.SessionEntry;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
 
 /**
  * Session routing in Redis: {@code sessions:<user>} maps each connected device to this gateway with
@@ -33,9 +34,13 @@ public final class SessionRegistry {
      */
     public void register(String userId, String deviceId, String status, long now) {
         String key = RedisKeys.sessions(userId);
-        redis.hset(key, deviceId, new SessionEntry(gatewayId, now + ttlMs, status).encode());
-        redis.pexpire(key, ttlMs);
-        redis.hset(RedisKeys.deviceSeen(userId), deviceId, Long.toString(now));
+        // one round trip per heartbeat and connection
+        try (Pipeline p = redis.pipelined()) {
+            p.hset(key, deviceId, new SessionEntry(gatewayId, now + ttlMs, status).encode());
+            p.pexpire(key, ttlMs);
+            p.hset(RedisKeys.deviceSeen(userId), deviceId, Long.toString(now));
+            p.sync();
+        }
     }
 
     /** Removes the device's route unless another gateway has taken it over since. */
