@@ -17,6 +17,7 @@ import io.parley.edge.session.KeyService;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.PrivacyService;
 import io.parley.edge.session.SessionRegistry;
+import io.parley.edge.session.ToDeviceService;
 import io.parley.edge.store.Backends;
 import io.parley.edge.store.MessageStore;
 import io.parley.edge.ws.CatchUp;
@@ -110,6 +111,33 @@ public final class EdgeServer implements AutoCloseable {
         PresenceService presence =
                 new PresenceService(
                         backends.redis, sessions, config.sessionTtlMs(), publisher::signal);
+        DeviceService devices =
+                new DeviceService(
+                        backends.cql,
+                        backends.redis,
+                        sessions,
+                        userLog,
+                        event ->
+                                publisher
+                                        .user(event)
+                                        .exceptionally(
+                                                e -> {
+                                                    LOG.log(
+                                                            Level.WARNING,
+                                                            "could not log a device as seen",
+                                                            e);
+                                                    return null;
+                                                }),
+                        publisher::signal,
+                        clock);
+        ToDeviceService toDevice =
+                new ToDeviceService(
+                        backends.redis,
+                        publisher::user,
+                        publisher::signal,
+                        ToDeviceService.of(devices),
+                        clock,
+                        scheduler);
         MediaService media =
                 new MediaService(
                         backends.cql,
@@ -133,7 +161,8 @@ public final class EdgeServer implements AutoCloseable {
                         media,
                         catchUp,
                         clock,
-                        admission);
+                        admission,
+                        toDevice);
         ConnectionRegistry connections = new ConnectionRegistry();
         EdgeMetrics metrics = new EdgeMetrics();
         gateway =
@@ -147,7 +176,8 @@ public final class EdgeServer implements AutoCloseable {
                         clock,
                         admission,
                         config.outboundSoftLimit(),
-                        config.outboundHardLimit());
+                        config.outboundHardLimit(),
+                        toDevice);
         metrics.openConnections(gateway::connectionCount);
         delivery =
                 new DeliveryListener(
@@ -190,25 +220,6 @@ public final class EdgeServer implements AutoCloseable {
             https = null;
         }
 
-        DeviceService devices =
-                new DeviceService(
-                        backends.cql,
-                        backends.redis,
-                        sessions,
-                        userLog,
-                        event ->
-                                publisher
-                                        .user(event)
-                                        .exceptionally(
-                                                e -> {
-                                                    LOG.log(
-                                                            Level.WARNING,
-                                                            "could not log a device as seen",
-                                                            e);
-                                                    return null;
-                                                }),
-                        publisher::signal,
-                        clock);
         HttpApi api =
                 new HttpApi(
                         new HttpApi.Services(

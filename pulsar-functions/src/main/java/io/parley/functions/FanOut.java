@@ -81,7 +81,7 @@ public class FanOut implements Function<String, CompletableFuture<Void>> {
                     switch (signal.kind()) {
                         case TYPING -> router.forRoomExcept(signal.roomId(), signal.userId(), now);
                         case PRESENCE -> router.forPeersOf(signal.userId(), now);
-                        case SIGN_OUT -> router.forUser(signal.userId(), now);
+                        case SIGN_OUT, TO_DEVICE -> router.forUser(signal.userId(), now);
                     };
             String key = signal.roomId() != null ? signal.roomId() : signal.userId();
             publish(key, plan, r -> DeliveryEnvelope.of(r, signal), sends);

@@ -30,6 +30,11 @@ package io.parley.schemas;
  *       upload); {@code otk:<user>:<device>} hash key_id -> public key of the unclaimed one-time
  *       prekeys; {@code otkc:<user>:<device>} set of the claimed key ids (a claimed key is never
  *       added again): projections of the user log, PROTOCOL.md section 6
+ *   <li>{@code todev:<user>:<device>} sorted set of the ids of the device's waiting {@code
+ *       to_device} messages by their order; {@code todevm:<user>:<device>} hash id -> the frame
+ *       (JSON); {@code todevgone:<user>:<device>} sorted set of acked or dropped ids (never added
+ *       again; the newest 5,000 kept); {@code todevdrop:<user>:<device>} how many were dropped
+ *       since the device last connected: projections of the user log ({@link DeviceMailbox})
  *   <li>{@code privacy:<user>} hash of privacy settings and {@code v}, the {@link LogPosition} of
  *       the user-log entry they come from
  * </ul>
@@ -76,6 +81,70 @@ public final class RedisKeys {
     public static String claimedKeys(String userId, String deviceId) {
         return "otkc:" + userId + ":" + deviceId;
     }
+
+    public static String mailbox(String userId, String deviceId) {
+        return "todev:" + userId + ":" + deviceId;
+    }
+
+    public static String mailboxFrames(String userId, String deviceId) {
+        return "todevm:" + userId + ":" + deviceId;
+    }
+
+    public static String mailboxGone(String userId, String deviceId) {
+        return "todevgone:" + userId + ":" + deviceId;
+    }
+
+    public static String mailboxDropped(String userId, String deviceId) {
+        return "todevdrop:" + userId + ":" + deviceId;
+    }
+
+    /**
+     * A {@code to_device} entry: {@code KEYS = todev:, todevm:, todevgone:, todevdrop: (of the
+     * target device), signedout:<user>}, {@code ARGV = device, entry ts, id, order, frame JSON,
+     * cap}. Skipped for a device signed out at or after the entry, or an id already waiting, acked
+     * or dropped. Past {@code cap} waiting the oldest are dropped (counted, and never added again).
+     * Returns 1 if added. Idempotent, so the edge (after its append) and a replay may both apply
+     * it.
+     */
+    public static final String MAILBOX_ADD_SCRIPT =
+            "local out = tonumber(redis.call('hget', KEYS[5], ARGV[1]) or '0') "
+                    + "if out >= tonumber(ARGV[2]) then return 0 end "
+                    + "if redis.call('zscore', KEYS[3], ARGV[3]) then return 0 end "
+                    + "if redis.call('zadd', KEYS[1], 'NX', ARGV[4], ARGV[3]) == 0 then return 0 end "
+                    + "redis.call('hset', KEYS[2], ARGV[3], ARGV[5]) "
+                    + "local over = redis.call('zcard', KEYS[1]) - tonumber(ARGV[6]) "
+                    + "if over > 0 then "
+                    + "local old = redis.call('zrange', KEYS[1], 0, over - 1) "
+                    + "for _, id in ipairs(old) do redis.call('zadd', KEYS[3], ARGV[2], id) end "
+                    + "redis.call('zrem', KEYS[1], unpack(old)) "
+                    + "redis.call('hdel', KEYS[2], unpack(old)) "
+                    + "redis.call('incrby', KEYS[4], #old) "
+                    + "redis.call('zremrangebyrank', KEYS[3], 0, -5001) end "
+                    + "return 1";
+
+    /**
+     * A {@code to_device_acked} entry: {@code KEYS = todev:, todevm:, todevgone:}, {@code ARGV =
+     * id, entry ts}. The message goes and is never added again.
+     */
+    public static final String MAILBOX_ACK_SCRIPT =
+            "redis.call('zrem', KEYS[1], ARGV[1]) redis.call('hdel', KEYS[2], ARGV[1]) "
+                    + "redis.call('zadd', KEYS[3], ARGV[2], ARGV[1]) "
+                    + "redis.call('zremrangebyrank', KEYS[3], 0, -5001) return 1";
+
+    /** A device's sign-out: its waiting messages go. {@code KEYS = todev:, todevm:, todevdrop:}. */
+    public static final String MAILBOX_CLEAR_SCRIPT =
+            "redis.call('del', KEYS[1], KEYS[2], KEYS[3]) return 1";
+
+    /**
+     * A device connects: {@code KEYS = todev:, todevm:, todevdrop:}. Returns {@code [dropped count,
+     * frame, frame...]} (the waiting frames oldest first) and resets the dropped count.
+     */
+    public static final String MAILBOX_TAKE_SCRIPT =
+            "local d = tonumber(redis.call('get', KEYS[3]) or '0') redis.call('del', KEYS[3]) "
+                    + "local ids = redis.call('zrange', KEYS[1], 0, -1) local out = {tostring(d)} "
+                    + "if #ids > 0 then local f = redis.call('hmget', KEYS[2], unpack(ids)) "
+                    + "for _, v in ipairs(f) do if v then table.insert(out, v) end end end "
+                    + "return out";
 
     /**
      * A device's key upload: {@code KEYS = keydevs:<user>, keys:<user>:<device>,

@@ -73,7 +73,17 @@ class FrameCodecTest {
                         new ClientCommand.Presence(null, "away")),
                 Arguments.of(
                         "{\"type\":\"ping\",\"ref\":\"p\",\"extra\":1}",
-                        new ClientCommand.Ping("p")));
+                        new ClientCommand.Ping("p")),
+                Arguments.of(
+                        "{\"type\":\"to_device\",\"client_msg_id\":\"t1\",\"messages\":"
+                                + "[{\"user_id\":\"bob\",\"device_id\":\"b1\",\"ciphertext\":\"AAEC\"}]}",
+                        new ClientCommand.ToDevice(
+                                null,
+                                "t1",
+                                List.of(new ClientCommand.ToDeviceTarget("bob", "b1", "AAEC")))),
+                Arguments.of(
+                        "{\"type\":\"to_device_ack\",\"id\":\"x-1\"}",
+                        new ClientCommand.ToDeviceAck(null, "x-1")));
     }
 
     @ParameterizedTest
@@ -155,7 +165,32 @@ class FrameCodecTest {
                 Arguments.of(
                         "{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}",
                         "too_large",
-                        "frame"));
+                        "frame"),
+                Arguments.of(
+                        "{\"type\":\"to_device\",\"client_msg_id\":\"t\",\"messages\":[]}",
+                        "bad_request",
+                        "messages"),
+                Arguments.of(
+                        "{\"type\":\"to_device\",\"client_msg_id\":\"t\",\"messages\":"
+                                + "[{\"user_id\":\"bob\",\"ciphertext\":\"AAEC\"}]}",
+                        "bad_request",
+                        "device_id"),
+                Arguments.of(
+                        "{\"type\":\"to_device\",\"client_msg_id\":\"t\",\"messages\":"
+                                + "[{\"user_id\":\"bob\",\"device_id\":\"b1\",\"ciphertext\":\"no!\"}]}",
+                        "bad_request",
+                        "base64"),
+                Arguments.of(
+                        "{\"type\":\"to_device\",\"client_msg_id\":\"t\",\"messages\":["
+                                + String.join(
+                                        ",",
+                                        java.util.Collections.nCopies(
+                                                101,
+                                                "{\"user_id\":\"b\",\"device_id\":\"d\",\"ciphertext\":\"AA==\"}"))
+                                + "]}",
+                        "too_large",
+                        "100 targets"),
+                Arguments.of("{\"type\":\"to_device_ack\"}", "bad_request", "'id'"));
     }
 
     @ParameterizedTest
@@ -232,7 +267,10 @@ class FrameCodecTest {
                         new ServerFrame.EventRoom("group", "team", false, 1)),
                 ServerFrame.Event.of(event(RoomEvent.memberAdded("bob", "member")), null),
                 ServerFrame.Event.of(event(RoomEvent.reaction(3, "👍", true)), null),
-                ServerFrame.Event.of(event(RoomEvent.edited(3, "x")), null));
+                ServerFrame.Event.of(event(RoomEvent.edited(3, "x")), null),
+                new ServerFrame.ToDeviceSent("t1", "r"),
+                new ServerFrame.ToDevice("x-1", "alice", "a1", "AAEC"),
+                new ServerFrame.ToDeviceDropped(3));
     }
 
     private static SequencedMessage event(RoomEvent e) {

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.parley.edge.auth.TokenService;
 import io.parley.edge.delivery.UserLog;
+import io.parley.schemas.DeviceMailbox;
 import io.parley.schemas.KeyDirectory;
 import io.parley.schemas.RedisKeys;
 import io.parley.schemas.SessionEntry;
@@ -227,6 +228,9 @@ public final class DeviceService {
         // its keys go with it (the projection removes them too, after the same entry)
         KeyDirectory.Call removal = KeyDirectory.remove(userId, deviceId);
         redis.eval(removal.script(), removal.keys(), removal.args());
+        // and what waited for it (the projection clears it too, after the same entry)
+        KeyDirectory.Call clear = DeviceMailbox.clear(userId, deviceId);
+        redis.eval(clear.script(), clear.keys(), clear.args());
         seen.invalidate(userId + "|" + deviceId);
         try {
             signals.accept(Signal.signOut(userId, deviceId, now));

@@ -11,10 +11,13 @@ final class CommandCosts {
         if (command instanceof ClientCommand.Send
                 || command instanceof ClientCommand.Edit
                 || command instanceof ClientCommand.Delete
-                || command instanceof ClientCommand.React) {
+                || command instanceof ClientCommand.React
+                || command instanceof ClientCommand.ToDevice) {
             return Budget.MESSAGES;
         }
-        if (command instanceof ClientCommand.Ack || command instanceof ClientCommand.Read) {
+        if (command instanceof ClientCommand.Ack
+                || command instanceof ClientCommand.Read
+                || command instanceof ClientCommand.ToDeviceAck) {
             return Budget.RECEIPTS;
         }
         if (command instanceof ClientCommand.Join

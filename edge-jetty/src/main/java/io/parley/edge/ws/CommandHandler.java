@@ -7,6 +7,7 @@ import io.parley.edge.media.MediaService;
 import io.parley.edge.rooms.RoomService;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.SessionRegistry;
+import io.parley.edge.session.ToDeviceService;
 import io.parley.schemas.events.MediaRef;
 import io.parley.schemas.events.ReceiptEvent;
 import io.parley.schemas.events.ReceiptStatus;
@@ -48,6 +49,7 @@ public final class CommandHandler {
     private final CatchUp catchUp;
     private final Clock clock;
     private final Admission admission;
+    private final ToDeviceService toDevice;
 
     public CommandHandler(
             String gatewayId,
@@ -59,7 +61,8 @@ public final class CommandHandler {
             MediaService media,
             CatchUp catchUp,
             Clock clock,
-            Admission admission) {
+            Admission admission,
+            ToDeviceService toDevice) {
         this.gatewayId = gatewayId;
         this.codec = codec;
         this.rooms = rooms;
@@ -70,6 +73,7 @@ public final class CommandHandler {
         this.catchUp = catchUp;
         this.clock = clock;
         this.admission = admission;
+        this.toDevice = toDevice;
     }
 
     /** Parses and runs one text frame; every failure becomes an error frame. */
@@ -141,6 +145,10 @@ public final class CommandHandler {
             presenceOf(c, p.status());
         } else if (command instanceof ClientCommand.Ping p) {
             ping(c, p);
+        } else if (command instanceof ClientCommand.ToDevice t) {
+            toDevice.send(c, t);
+        } else if (command instanceof ClientCommand.ToDeviceAck a) {
+            toDevice.ack(c, a);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.parley.edge.ws;
 
 import io.parley.edge.limits.Admission;
+import io.parley.edge.session.ToDeviceService;
 import io.parley.schemas.events.SequencedMessage;
 import io.parley.schemas.frames.FrameCodec;
 import io.parley.schemas.frames.ServerFrame;
@@ -21,7 +22,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * matters). Under load, droppable frames (typing, presence) go first; past the hard limit the
  * connection is closed with 1013 rather than buffering without bound.
  */
-public final class Connection {
+public final class Connection implements ToDeviceService.Endpoint {
     private static final java.util.logging.Logger LOG =
             java.util.logging.Logger.getLogger(Connection.class.getName());
     public static final int CLOSE_POLICY = 1008;

@@ -1,6 +1,8 @@
 package io.parley.edge.ws;
 
 import io.parley.edge.session.PrivacyService;
+import io.parley.edge.session.ToDeviceService;
+import io.parley.schemas.DeviceMailbox;
 import io.parley.schemas.events.CommandOutcome;
 import io.parley.schemas.events.ReceiptStatus;
 import io.parley.schemas.events.ReceiptUpdate;
@@ -90,6 +92,12 @@ public final class Deliverer {
         if (s.kind() == Signal.Kind.SIGN_OUT) {
             if (c.userId.equals(s.userId()) && c.deviceId.equals(s.deviceId())) {
                 c.close(Connection.CLOSE_SIGNED_OUT, "this device was signed out");
+            }
+            return true;
+        }
+        if (s.kind() == Signal.Kind.TO_DEVICE) {
+            if (ToDeviceService.isFor(c, s)) {
+                c.emit(DeviceMailbox.frame(s.message()), false);
             }
             return true;
         }

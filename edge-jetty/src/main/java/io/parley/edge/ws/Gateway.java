@@ -4,6 +4,7 @@ import io.parley.edge.EdgeMetrics;
 import io.parley.edge.limits.Admission;
 import io.parley.edge.session.PresenceService;
 import io.parley.edge.session.SessionRegistry;
+import io.parley.edge.session.ToDeviceService;
 import io.parley.schemas.frames.FrameCodec;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class Gateway {
     private final Admission admission;
     private final int softLimit;
     private final int hardLimit;
+    private final ToDeviceService toDevice;
 
     public Gateway(
             ConnectionRegistry connections,
@@ -44,7 +46,8 @@ public final class Gateway {
             Clock clock,
             Admission admission,
             int softLimit,
-            int hardLimit) {
+            int hardLimit,
+            ToDeviceService toDevice) {
         this.connections = connections;
         this.commands = commands;
         this.sessions = sessions;
@@ -55,6 +58,7 @@ public final class Gateway {
         this.admission = admission;
         this.softLimit = softLimit;
         this.hardLimit = hardLimit;
+        this.toDevice = toDevice;
     }
 
     public ParleySocket socketFor(String userId, String deviceId) {
@@ -82,6 +86,13 @@ public final class Gateway {
             presence.devicesChanged(userId, now);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not register the session of " + userId, e);
+        }
+        try {
+            // after the connection is registered, so a message arriving meanwhile is not missed
+            // (it may come twice, with the same id)
+            toDevice.deliverWaiting(c);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not deliver the waiting to_device of " + userId, e);
         }
         return c;
     }

@@ -197,6 +197,14 @@ public class UserProjectionFunction
                 }
                 ctx.output(KEY_WRITES, new KeyWrite(user, Json.write(e), entry.position()));
             }
+            case UserEvent.TO_DEVICE, UserEvent.TO_DEVICE_ACKED -> {
+                UserEvent.DeviceMessage m = e.message();
+                if (!present(e.deviceId()) || m == null || !present(m.id())) {
+                    skip(entry, "no device_id or message id");
+                    return;
+                }
+                ctx.output(KEY_WRITES, new KeyWrite(user, Json.write(e), entry.position()));
+            }
             case UserEvent.MEDIA_REGISTERED -> {
                 UserEvent.Media m = e.media();
                 if (m == null || !present(m.mediaId())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.flink.records.KeyWrite;
 import io.parley.flink.sinks.RedisCommand;
+import io.parley.schemas.DeviceMailbox;
 import io.parley.schemas.Json;
 import io.parley.schemas.KeyDirectory;
 import io.parley.schemas.events.UserEvent;
@@ -40,7 +41,9 @@ class KeyCacheCommandsTest {
                 .containsExactly(eval(KeyDirectory.upload(upload, "0000007:0000003:-1")));
         assertThat(of(claimed)).containsExactly(eval(KeyDirectory.claim("bob", "phone", "1")));
         assertThat(of(UserEvent.deviceSignedOut("bob", "ev", 7, "phone")))
-                .containsExactly(eval(KeyDirectory.remove("bob", "phone")));
+                .containsExactly(
+                        eval(KeyDirectory.remove("bob", "phone")),
+                        eval(DeviceMailbox.clear("bob", "phone")));
         assertThat(KeyDirectory.upload(upload, "p").args())
                 .as("device, ts, version, identity, signing, signed prekey, then key pairs")
                 .containsExactly(
@@ -52,5 +55,36 @@ class KeyCacheCommandsTest {
                         "{\"key_id\":\"s1\",\"public_key\":\"c3A=\",\"signature\":\"c2ln\"}",
                         "1",
                         "b3Rr");
+    }
+
+    @Test
+    void shouldPutAToDeviceInItsDevicesMailboxAndTakeItOutOnItsAck() {
+        UserEvent sent =
+                UserEvent.toDevice(
+                        "bob",
+                        9,
+                        "phone",
+                        new UserEvent.DeviceMessage("m-1", "alice", "laptop", "AAEC", 9_000));
+        UserEvent acked = UserEvent.toDeviceAcked("bob", 10, "phone", "m-1");
+
+        assertThat(of(sent)).containsExactly(eval(DeviceMailbox.add(sent)));
+        assertThat(of(acked)).containsExactly(eval(DeviceMailbox.ack(acked)));
+        assertThat(DeviceMailbox.add(sent).keys())
+                .containsExactly(
+                        "todev:bob:phone",
+                        "todevm:bob:phone",
+                        "todevgone:bob:phone",
+                        "todevdrop:bob:phone",
+                        "signedout:bob");
+        assertThat(DeviceMailbox.add(sent).args())
+                .as("device, ts, id, order, frame, capacity")
+                .containsExactly(
+                        "phone",
+                        "9",
+                        "m-1",
+                        "9000",
+                        "{\"type\":\"to_device\",\"id\":\"m-1\",\"sender_id\":\"alice\","
+                                + "\"sender_device_id\":\"laptop\",\"ciphertext\":\"AAEC\"}",
+                        "1000");
     }
 }

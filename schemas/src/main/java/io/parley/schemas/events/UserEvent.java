@@ -15,6 +15,9 @@ package io.parley.schemas.events;
  * @param media {@code media_registered}: an upload the user was given a URL for
  * @param keys {@code keys_uploaded}: a device's public keys (PROTOCOL.md section 6); {@code
  *     prekey_claimed}: the one-time prekey handed out ({@code oneTimePrekeys} holds it alone)
+ * @param message {@code to_device}: a device-to-device message waiting for {@code deviceId} of
+ *     {@code userId} (the log's key is the target user); {@code to_device_acked}: the device
+ *     handled it ({@code message} holds only its id)
  */
 public record UserEvent(
         String userId,
@@ -26,7 +29,23 @@ public record UserEvent(
         String platform,
         String pushToken,
         Media media,
-        Keys keys) {
+        Keys keys,
+        DeviceMessage message) {
+
+    /** An entry without a device message. */
+    public UserEvent(
+            String userId,
+            String kind,
+            String eventId,
+            long ts,
+            Privacy privacy,
+            String deviceId,
+            String platform,
+            String pushToken,
+            Media media,
+            Keys keys) {
+        this(userId, kind, eventId, ts, privacy, deviceId, platform, pushToken, media, keys, null);
+    }
 
     /** An entry without keys. */
     public UserEvent(
@@ -50,6 +69,15 @@ public record UserEvent(
     public static final String DEVICE_SIGNED_OUT = "device_signed_out";
     public static final String KEYS_UPLOADED = "keys_uploaded";
     public static final String PREKEY_CLAIMED = "prekey_claimed";
+    public static final String TO_DEVICE = "to_device";
+    public static final String TO_DEVICE_ACKED = "to_device_acked";
+
+    /**
+     * A {@code to_device} message (PROTOCOL.md section 6): its id (the same on every delivery), its
+     * sender, the ciphertext, and its place among the device's waiting messages.
+     */
+    public record DeviceMessage(
+            String id, String senderId, String senderDeviceId, String ciphertext, long order) {}
 
     /** A public key with its id (a one-time prekey), or a signed prekey with its signature. */
     public record Prekey(String keyId, String publicKey, String signature) {}
@@ -121,6 +149,37 @@ public record UserEvent(
                 null,
                 null,
                 new Keys(null, null, null, new Prekey[] {claimed}));
+    }
+
+    public static UserEvent toDevice(
+            String userId, long ts, String deviceId, DeviceMessage message) {
+        return new UserEvent(
+                userId,
+                TO_DEVICE,
+                message.id(),
+                ts,
+                null,
+                deviceId,
+                null,
+                null,
+                null,
+                null,
+                message);
+    }
+
+    public static UserEvent toDeviceAcked(String userId, long ts, String deviceId, String id) {
+        return new UserEvent(
+                userId,
+                TO_DEVICE_ACKED,
+                id + "-ack",
+                ts,
+                null,
+                deviceId,
+                null,
+                null,
+                null,
+                null,
+                new DeviceMessage(id, null, null, null, 0));
     }
 
     public static UserEvent mediaRegistered(String userId, String id, long ts, Media media) {

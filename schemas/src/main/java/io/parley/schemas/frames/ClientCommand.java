@@ -58,4 +58,13 @@ public sealed interface ClientCommand {
     record Presence(String ref, String status) implements ClientCommand {}
 
     record Ping(String ref) implements ClientCommand {}
+
+    /** Device-to-device messages (PROTOCOL.md section 6): at most 100 targets. */
+    record ToDevice(String ref, String clientMsgId, List<ToDeviceTarget> messages)
+            implements ClientCommand {}
+
+    record ToDeviceTarget(String userId, String deviceId, String ciphertext) {}
+
+    /** The device has handled the waiting {@code to_device} with this id. */
+    record ToDeviceAck(String ref, String id) implements ClientCommand {}
 }

@@ -18,6 +18,9 @@ public final class FrameCodec {
     /** The longest {@code ciphertext} of a send or an edit (PROTOCOL.md section 6: 48 Ki chars). */
     public static final int MAX_CIPHERTEXT_CHARS = 48 * 1024;
 
+    /** Targets of one {@code to_device} frame (PROTOCOL.md section 6). */
+    public static final int MAX_TO_DEVICE_TARGETS = 100;
+
     public static final int MAX_REF_CHARS = 64;
     public static final int MAX_CLIENT_MSG_ID_CHARS = 64;
     public static final int MAX_EMOJI_BYTES = 32;
@@ -107,6 +110,8 @@ public final class FrameCodec {
             case "resume" -> resume(f, ref);
             case "presence" -> presence(f, ref);
             case "ping" -> new ClientCommand.Ping(ref);
+            case "to_device" -> toDevice(f, ref);
+            case "to_device_ack" -> new ClientCommand.ToDeviceAck(ref, f.id("id"));
             default -> throw new UnknownType("unknown type '" + abbreviate(type) + "'");
         };
     }
@@ -142,6 +147,11 @@ public final class FrameCodec {
         if (f.node.hasNonNull("body")) {
             throw bad("send either body or ciphertext, not both");
         }
+        return new Text(ciphertext(f), true);
+    }
+
+    /** A {@code ciphertext} field: base64, 1 to {@value #MAX_CIPHERTEXT_CHARS} chars. */
+    private static String ciphertext(Fields f) {
         String ciphertext = f.requiredString("ciphertext");
         if (ciphertext.length() > MAX_CIPHERTEXT_CHARS) {
             throw new ProtocolException(
@@ -159,7 +169,35 @@ public final class FrameCodec {
         } catch (IllegalArgumentException e) {
             throw bad("ciphertext must be base64");
         }
-        return new Text(ciphertext, true);
+        return ciphertext;
+    }
+
+    /**
+     * A {@code to_device}: 1 to {@value #MAX_TO_DEVICE_TARGETS} targets, each a user, a device and
+     * a ciphertext; whether the targets exist is the edge's call.
+     */
+    private ClientCommand.ToDevice toDevice(Fields f, String ref) {
+        String clientMsgId = clientMsgId(f);
+        JsonNode messages = f.node.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw bad("messages must be a non-empty array of {user_id, device_id, ciphertext}");
+        }
+        if (messages.size() > MAX_TO_DEVICE_TARGETS) {
+            throw new ProtocolException(
+                    ErrorCode.TOO_LARGE,
+                    "at most " + MAX_TO_DEVICE_TARGETS + " targets per to_device");
+        }
+        List<ClientCommand.ToDeviceTarget> targets = new ArrayList<>();
+        for (JsonNode m : messages) {
+            if (!m.isObject()) {
+                throw bad("messages must be an array of {user_id, device_id, ciphertext}");
+            }
+            Fields tf = new Fields(m);
+            targets.add(
+                    new ClientCommand.ToDeviceTarget(
+                            tf.id("user_id"), tf.id("device_id"), ciphertext(tf)));
+        }
+        return new ClientCommand.ToDevice(ref, clientMsgId, List.copyOf(targets));
     }
 
     private record Text(String value, boolean ciphertext) {}
@@ -265,9 +303,14 @@ public final class FrameCodec {
         }
 
         String roomId() {
-            String id = requiredString("room_id");
+            return id("room_id");
+        }
+
+        /** An id field: 1-64 chars of [A-Za-z0-9_-] (room, user and device ids). */
+        String id(String name) {
+            String id = requiredString(name);
             if (!Topics.ID.matcher(id).matches()) {
-                throw bad("room_id must be 1-64 chars of [A-Za-z0-9_-]");
+                throw bad(name + " must be 1-64 chars of [A-Za-z0-9_-]");
             }
             return id;
         }

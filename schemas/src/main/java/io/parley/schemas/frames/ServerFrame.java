@@ -223,6 +223,31 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** A {@code to_device} frame was accepted for every target (PROTOCOL.md section 6). */
+    record ToDeviceSent(String clientMsgId, String ref) implements ServerFrame {
+        public String type() {
+            return "to_device_sent";
+        }
+    }
+
+    /**
+     * A device-to-device message waiting for this device until it answers {@code to_device_ack}
+     * with its {@code id}; it may come twice, always with the same id.
+     */
+    record ToDevice(String id, String senderId, String senderDeviceId, String ciphertext)
+            implements ServerFrame {
+        public String type() {
+            return "to_device";
+        }
+    }
+
+    /** Messages for this device dropped (the oldest) while more than 1,000 waited. */
+    record ToDeviceDropped(long count) implements ServerFrame {
+        public String type() {
+            return "to_device_dropped";
+        }
+    }
+
     record Pong(String ref) implements ServerFrame {
         public String type() {
             return "pong";
