@@ -40,6 +40,10 @@ public final class ParleyClient implements AutoCloseable {
         return http.devToken(userId);
     }
 
+    public String devToken(String userId, String deviceId) throws Exception {
+        return http.devToken(userId, deviceId);
+    }
+
     public String createRoom(String token, String kind, String name, List<String> members)
             throws Exception {
         return http.createRoom(token, kind, name, members);
