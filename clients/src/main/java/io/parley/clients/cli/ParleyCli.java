@@ -1,10 +1,13 @@
 package io.parley.clients.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.clients.ParleyClient;
 import io.parley.clients.bench.LoadGenerator;
+import io.parley.clients.e2ee.E2eeSession;
 import io.parley.schemas.Json;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * token --user U                               print a dev token
  * rooms                                        list my rooms
- * create-room --kind group|direct --members a,b [--name N]
- * send --room R --body TEXT [--cmid ID]        send and wait for the sent tick
+ * create-room --kind group|direct --members a,b [--name N] [--encrypted]
+ * send --room R --body TEXT [--cmid ID]        send and wait for the sent tick (encrypted
+ *                                              rooms: encrypts, sharing its room key first)
  * edit --room R --seq SEQ --body TEXT          edit my message at SEQ (waits for sent)
  * delete --room R --seq SEQ                    delete a message for everyone (waits for sent)
  * react --room R --seq SEQ --emoji E [--off]   react to a message, or remove the reaction
@@ -32,10 +36,16 @@ import java.util.concurrent.TimeUnit;
  * remove-member --room R --member U            remove a member (admins)
  * leave-room --room R                          leave a group
  * tail --room R [--since SEQ] [--count N]      follow a room (replays seq > SEQ first)
- * history --room R [--before SEQ] [--limit N]
+ * history --room R [--before SEQ] [--limit N] [--wait S]
  * search --q TEXT [--room R] [--limit N]
- * bench [--connections 200 --rooms 20 --rate 500 --duration 60]
+ * bench [--connections 200 --rooms 20 --rate 500 --duration 60 --encrypted true|both]
  * </pre>
+ *
+ * <p>With {@code --user} the token is bound to {@code --device} (default {@code cli}). In an
+ * encrypted room (PROTOCOL.md section 6, docs/e2ee.md) the device's keys live in {@code
+ * --state-dir} (default {@code ~/.parley-cli}), one file per user and device; {@code tail} and
+ * {@code history} decrypt, and print "[waiting for the key]" for a message whose key has not
+ * arrived (it is asked for; {@code history} waits {@code --wait} seconds, default 10, for it).
  */
 public final class ParleyCli {
     private final Map<String, String> o;
@@ -60,10 +70,12 @@ public final class ParleyCli {
             LoadGenerator.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        int code =
-                new ParleyCli(options(Arrays.copyOfRange(args, 1, args.length)), System.out)
-                        .run(args[0]);
-        System.exit(code);
+        System.exit(execute(args, System.out));
+    }
+
+    /** Runs one command ({@code args[0]}) with its options; returns the exit status. */
+    public static int execute(String[] args, PrintStream out) throws Exception {
+        return new ParleyCli(options(Arrays.copyOfRange(args, 1, args.length)), out).run(args[0]);
     }
 
     static Map<String, String> options(String[] args) {
@@ -85,18 +97,7 @@ public final class ParleyCli {
             switch (command) {
                 case "token" -> print(Map.of("token", token(client)));
                 case "rooms" -> print(client.call("GET", "/v1/rooms", token(client), null));
-                case "create-room" ->
-                        print(
-                                Map.of(
-                                        "room_id",
-                                        client.createRoom(
-                                                token(client),
-                                                o.getOrDefault("kind", "group"),
-                                                o.getOrDefault("name", ""),
-                                                List.of(o.getOrDefault("members", "").split(","))
-                                                        .stream()
-                                                        .filter(s -> !s.isBlank())
-                                                        .toList())));
+                case "create-room" -> createRoom(client);
                 case "send" ->
                         command(
                                 client,
@@ -151,19 +152,7 @@ public final class ParleyCli {
                 case "remove-member" -> removeMember(client, required("member"));
                 case "leave-room" -> removeMember(client, required("user"));
                 case "tail" -> tail(client);
-                case "history" ->
-                        print(
-                                client.call(
-                                        "GET",
-                                        "/v1/history?room_id="
-                                                + ParleyClient.q(required("room"))
-                                                + (o.containsKey("before")
-                                                        ? "&before_seq=" + o.get("before")
-                                                        : "")
-                                                + "&limit="
-                                                + o.getOrDefault("limit", "50"),
-                                        token(client),
-                                        null));
+                case "history" -> history(client);
                 case "search" ->
                         print(
                                 client.call(
@@ -190,11 +179,129 @@ public final class ParleyCli {
         return 0;
     }
 
+    private String token;
+
     private String token(ParleyClient client) throws Exception {
         if (o.containsKey("token")) {
             return o.get("token");
         }
-        return client.devToken(required("user"));
+        if (token == null) {
+            token = client.devToken(required("user"), device());
+        }
+        return token;
+    }
+
+    private String device() {
+        return o.getOrDefault("device", "cli");
+    }
+
+    private void createRoom(ParleyClient client) throws Exception {
+        List<String> members =
+                List.of(o.getOrDefault("members", "").split(",")).stream()
+                        .filter(m -> !m.isBlank())
+                        .toList();
+        Map<String, Object> body = new HashMap<>();
+        body.put("kind", o.getOrDefault("kind", "group"));
+        body.put("members", members);
+        if (o.containsKey("name")) {
+            body.put("name", o.get("name"));
+        }
+        if (o.containsKey("encrypted")) {
+            body.put("encrypted", true);
+        }
+        JsonNode r = client.call("POST", "/v1/rooms", token(client), body);
+        print(Map.of("room_id", r.path("room_id").asText()));
+    }
+
+    /** This device's end-to-end encryption, its keys in {@code --state-dir}. */
+    private E2eeSession e2ee(ParleyClient client) throws Exception {
+        String user = o.containsKey("user") ? o.get("user") : whoAmI(client);
+        Path dir =
+                Path.of(
+                        o.getOrDefault(
+                                "state-dir",
+                                Path.of(System.getProperty("user.home"), ".parley-cli")
+                                        .toString()));
+        return new E2eeSession(
+                client,
+                token(client),
+                user,
+                device(),
+                dir.resolve(user + "-" + device() + ".json"));
+    }
+
+    private String whoAmI(ParleyClient client) throws Exception {
+        String payload = token(client).split("\\.")[1];
+        return Json.MAPPER
+                .readTree(java.util.Base64.getUrlDecoder().decode(payload))
+                .path("sub")
+                .asText();
+    }
+
+    /** A message frame or history entry as printed: its body decrypted when it has ciphertext. */
+    private JsonNode readable(E2eeSession session, JsonNode m) {
+        if (session == null || !m.hasNonNull("ciphertext")) {
+            return m;
+        }
+        ObjectNode copy = m.deepCopy();
+        String body;
+        try {
+            body =
+                    session.decrypt(
+                            m.path("room_id").asText(required("room")),
+                            m.path("sender_id").asText(),
+                            m.path("ciphertext").asText());
+        } catch (Exception e) {
+            body = null;
+        }
+        copy.remove("ciphertext");
+        copy.put("body", body == null ? WAITING : body);
+        copy.put("encrypted", true);
+        return copy;
+    }
+
+    static final String WAITING = "[waiting for the key]";
+
+    private void history(ParleyClient client) throws Exception {
+        String room = required("room");
+        String path =
+                "/v1/history?room_id="
+                        + ParleyClient.q(room)
+                        + (o.containsKey("before") ? "&before_seq=" + o.get("before") : "")
+                        + "&limit="
+                        + o.getOrDefault("limit", "50");
+        JsonNode page = client.call("GET", path, token(client), null);
+        if (!page.path("messages").findValues("ciphertext").isEmpty()) {
+            E2eeSession session = e2ee(client);
+            ParleyClient.Connection c = client.connect(token(client), device(), session::onFrame);
+            session.attach(c);
+            session.publishKeys();
+            long deadline =
+                    System.nanoTime()
+                            + TimeUnit.SECONDS.toNanos(
+                                    Long.parseLong(o.getOrDefault("wait", "10")));
+            ObjectNode shown = page.deepCopy();
+            while (true) {
+                com.fasterxml.jackson.databind.node.ArrayNode messages = shown.putArray("messages");
+                boolean waiting = false;
+                for (JsonNode m : page.path("messages")) {
+                    ObjectNode withRoom = m.deepCopy();
+                    withRoom.put("room_id", room);
+                    JsonNode r = readable(session, withRoom);
+                    waiting |= WAITING.equals(r.path("body").asText());
+                    messages.add(r);
+                }
+                if (!waiting || System.nanoTime() > deadline) {
+                    break;
+                }
+                // a requested key arrives as a to_device frame
+                Thread.sleep(250);
+            }
+            c.close();
+            print(shown);
+            return;
+        }
+        print(page);
     }
 
     private String required(String name) {
@@ -227,19 +334,32 @@ public final class ParleyCli {
 
     /** A command to a room's log over the WebSocket; waits for its {@code sent} or error. */
     private void command(ParleyClient client, Map<String, Object> frame) throws Exception {
-        frame.put("room_id", required("room"));
-        frame.put("client_msg_id", o.getOrDefault("cmid", UUID.randomUUID().toString()));
+        String room = required("room");
+        String cmid = o.getOrDefault("cmid", UUID.randomUUID().toString());
+        frame.put("room_id", room);
+        frame.put("client_msg_id", cmid);
+        frame.put("ref", cmid);
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        E2eeSession session = frame.containsKey("body") ? encryptedRoomSession(client, room) : null;
         ParleyClient.Connection c =
                 client.connect(
                         token(client),
-                        o.getOrDefault("device", "cli"),
+                        device(),
                         f -> {
                             String type = f.path("type").asText();
-                            if (type.equals("sent") || type.equals("error")) {
+                            if ((type.equals("sent") || type.equals("error"))
+                                    && cmid.equals(f.path("ref").asText(cmid))) {
                                 reply.complete(f);
                             }
+                            if (session != null) {
+                                session.onFrame(f);
+                            }
                         });
+        if (session != null) {
+            session.attach(c);
+            session.publishKeys();
+            frame.put("ciphertext", session.encrypt(room, (String) frame.remove("body")));
+        }
         c.send(frame);
         JsonNode f = reply.get(30, TimeUnit.SECONDS);
         c.close();
@@ -250,23 +370,58 @@ public final class ParleyCli {
         }
     }
 
+    /** The E2EE session when {@code room} is encrypted, else null. */
+    private E2eeSession encryptedRoomSession(ParleyClient client, String room) throws Exception {
+        E2eeSession session = e2ee(client);
+        return session.encrypted(room) ? session : null;
+    }
+
     private void tail(ParleyClient client) throws Exception {
         String room = required("room");
         int count = Integer.parseInt(o.getOrDefault("count", "0"));
         CountDownLatch done = new CountDownLatch(count > 0 ? count : 1);
+        E2eeSession session = encryptedRoomSession(client, room);
+        // messages whose key has not arrived: printed once it does
+        List<JsonNode> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+        if (session != null) {
+            session.onKeys(
+                    () -> {
+                        for (JsonNode m : waiting) {
+                            JsonNode r = readable(session, m);
+                            if (!WAITING.equals(r.path("body").asText())) {
+                                waiting.remove(m);
+                                print(r);
+                                done.countDown();
+                            }
+                        }
+                    });
+        }
         ParleyClient.Connection c =
                 client.connect(
                         token(client),
-                        o.getOrDefault("device", "cli"),
+                        device(),
                         f -> {
                             String type = f.path("type").asText();
                             if (type.equals("message") || type.equals("event")) {
-                                print(f);
-                                done.countDown();
+                                JsonNode r = readable(session, f);
+                                if (WAITING.equals(r.path("body").asText())
+                                        && f.hasNonNull("ciphertext")) {
+                                    waiting.add(f);
+                                } else {
+                                    print(r);
+                                    done.countDown();
+                                }
                             } else if (type.equals("error")) {
                                 print(f);
                             }
+                            if (session != null) {
+                                session.onFrame(f);
+                            }
                         });
+        if (session != null) {
+            session.attach(c);
+            session.publishKeys();
+        }
         Map<String, Object> join = new HashMap<>(Map.of("type", "join", "room_id", room));
         if (o.containsKey("since")) {
             join.put("since_seq", Long.parseLong(o.get("since")));

@@ -32,6 +32,7 @@ public final class E2eeSession {
     private final E2eeState state;
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private volatile ParleyClient.Connection connection;
+    private volatile Runnable onKeys = () -> {};
 
     public E2eeSession(
             ParleyClient client, String token, String userId, String deviceId, Path stateFile)
@@ -48,6 +49,11 @@ public final class E2eeSession {
 
     public String deviceId() {
         return state.keys.deviceId;
+    }
+
+    /** Called after a room key arrived (messages waiting for it may be read now). */
+    public void onKeys(Runnable listener) {
+        this.onKeys = listener;
     }
 
     /** The connection {@code to_device} frames go out on. */
@@ -219,6 +225,8 @@ public final class E2eeSession {
                                         p.path("owner_device_id").asText(),
                                         p.path("key_id").asText()),
                                 p.path("key").asText());
+                        save();
+                        CompletableFuture.runAsync(onKeys);
                     }
                 }
                 case "key_request" -> answer(sender, senderDevice, p);
