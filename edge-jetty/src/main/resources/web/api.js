@@ -39,8 +39,8 @@ export function createApi(getToken) {
     devices: () => call('GET', '/v1/devices'),
     signOutDevice: (deviceId) => call('DELETE', `/v1/devices/${encodeURIComponent(deviceId)}`),
     rooms: () => call('GET', '/v1/rooms'),
-    createRoom: (kind, members, name, clientMsgId) =>
-      call('POST', '/v1/rooms', { kind, members, name: name || undefined, client_msg_id: clientMsgId }),
+    createRoom: (kind, members, name, clientMsgId, encrypted) =>
+      call('POST', '/v1/rooms', { kind, members, name: name || undefined, encrypted: encrypted || undefined, client_msg_id: clientMsgId }),
     /** v1.1: {room_id, kind, name, encrypted, last_seq, members: [{user_id, role}]}, members only. */
     roomInfo: (roomId) => call('GET', `/v1/rooms/${encodeURIComponent(roomId)}`),
     // membership and name (PROTOCOL.md section 4): each answers {room_id, seq} once its event is in the log
@@ -59,6 +59,11 @@ export function createApi(getToken) {
     search: (text, roomId) => call('GET', '/v1/search?' + q({ q: text, room_id: roomId, limit: 20 })),
     presence: (userId) => call('GET', `/v1/users/${encodeURIComponent(userId)}/presence`),
     createMedia: (req) => call('POST', '/v1/media', req),
+    // key directory (PROTOCOL.md section 6): public keys only
+    uploadKeys: (body) => call('PUT', '/v1/keys', body),
+    keysOf: (userId) => call('GET', `/v1/keys/${encodeURIComponent(userId)}`),
+    claimKeys: (userId) => call('POST', '/v1/keys/claim', { user_id: userId }),
+    keyCount: (deviceId) => call('GET', '/v1/keys/count?' + q({ device_id: deviceId })),
 
     /** PUTs the bytes to the presigned upload URL, with the declared Content-Type. */
     async upload(url, mime, bytes) {

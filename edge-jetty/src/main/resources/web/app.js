@@ -4,6 +4,7 @@ import { createApi } from './api.js';
 import { Session } from './protocol.js';
 import { Room, TIMELINE_KINDS, state, room, openRoom } from './store.js';
 import { sha256Hex } from './sha256.js';
+import { E2eeClient, webCryptoSupported } from './e2ee-client.js';
 import * as ui from './ui.js';
 
 const { $, h, toast } = ui;
@@ -29,6 +30,12 @@ const mediaUrls = new Map(); // media_id -> Promise<object URL>
 let typing = { roomId: null, on: false, sentAt: 0, timer: null };
 let wasOnline = false;
 let roomsFailing = false;
+// E2EE (docs/e2ee.md): this device's keys and sender keys, once signed in; null when this
+// browser's WebCrypto lacks X25519/Ed25519 (then encrypted rooms are shown, not written to)
+let e2ee = null;
+let e2eeReady = false;
+let e2eeSupported; // undefined until known
+const earlyFrames = []; // to_device frames that came before e2ee was made
 
 // ---------- sign in ----------
 
@@ -82,12 +89,13 @@ async function signIn(userId) {
 }
 
 function enterApp() {
-  ui.configure({ media: mediaEl, react, edit: startEdit, remove: deleteMessage, setRole, removeMember });
+  ui.configure({ media: mediaEl, react, edit: startEdit, remove: deleteMessage, setRole, removeMember, canEncrypt: () => e2eeReady });
   $('signin').hidden = true;
   $('app').hidden = false;
   $('me').textContent = state.me;
   $('signout-btn').hidden = false;
   $('devices-btn').hidden = false;
+  startE2ee();
   session.start();
   loadRooms();
   setInterval(loadRooms, ROOMS_POLL_MS);
@@ -112,6 +120,84 @@ function onSignedOut() {
   $('devices-btn').hidden = true;
   $('devices-panel').hidden = true;
   toast('This device was signed out from another device', 'info');
+}
+
+// ---------- end-to-end encryption (PROTOCOL.md section 6, docs/e2ee.md) ----------
+
+/**
+ * Makes this device's keys (kept in localStorage under the user and this browser session's device
+ * id), uploads them with 20 one-time prekeys (PUT /v1/keys) or tops those up, and from then on
+ * handles the to_device frames.
+ */
+async function startE2ee() {
+  e2eeSupported = await webCryptoSupported();
+  if (!e2eeSupported) {
+    earlyFrames.length = 0;
+    toast('This browser has no X25519/Ed25519 in WebCrypto: encrypted rooms cannot be read or written here', 'info');
+    for (const r of state.rooms.values()) {
+      for (const m of r.messages.values()) if (m.encrypted) decryptInto(r, m);
+    }
+    return;
+  }
+  e2ee = new E2eeClient({
+    api: {
+      uploadKeys: (body) => freshToken().then(() => api.uploadKeys(body)),
+      keysOf: (u) => freshToken().then(() => api.keysOf(u)),
+      claimKeys: (u) => freshToken().then(() => api.claimKeys(u)),
+      keyCount: (d) => freshToken().then(() => api.keyCount(d)),
+      roomInfo: (id) => freshToken().then(() => api.roomInfo(id)),
+    },
+    send: (frame) => session.send(frame),
+    storage: window.localStorage,
+    me: state.me,
+    deviceId,
+    onRoomKey,
+    notice: (text) => console.warn('e2ee:', text),
+  });
+  window.parley.e2ee = e2ee;
+  earlyFrames.splice(0).forEach((f) => e2ee.onFrame(f));
+  for (const r of state.rooms.values()) onRoomKey(r.id); // what arrived meanwhile
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await e2ee.start();
+      break;
+    } catch (err) {
+      if (attempt === 0) toast(`Encryption keys: ${err.message}`);
+      await new Promise((res) => setTimeout(res, Math.min(30000, 2000 * 2 ** attempt)));
+    }
+  }
+  e2eeReady = true;
+  document.body.dataset.e2ee = 'ready';
+  const r = openRoom();
+  if (r) {
+    renderOpenRoom(r);
+    refreshMessages(r);
+  }
+}
+
+/** Decrypts a message (or its edit) that carries ciphertext; shows it again when done. */
+async function decryptInto(r, m) {
+  if (!m.encrypted || m.ciphertext == null) return;
+  if (e2eeSupported === false) {
+    Object.assign(m, { decrypted: false, decryptError: 'no X25519/Ed25519 in this browser' });
+    if (r.id === state.openRoomId && r.messages.get(m.seq) === m) ui.placeMessage(r, m);
+    return;
+  }
+  if (!e2ee) return;
+  const ct = m.ciphertext;
+  const res = await e2ee.decryptMessage(r.id, m.sender_id, ct);
+  if (m.ciphertext !== ct || m.deleted || !m.encrypted) return;
+  if (res.body !== undefined) Object.assign(m, { body: res.body, encrypted: false, decrypted: true, decryptError: null });
+  else if (res.error) Object.assign(m, { decrypted: false, decryptError: res.error });
+  else Object.assign(m, { decrypted: false, decryptError: null });
+  if (r.id === state.openRoomId && r.messages.get(m.seq) === m) ui.placeMessage(r, m);
+}
+
+/** A sender key arrived: the messages of that room still in ciphertext are tried again. */
+function onRoomKey(roomId) {
+  const r = room(roomId);
+  if (!r) return;
+  for (const m of r.messages.values()) if (m.encrypted && !m.decryptError) decryptInto(r, m);
 }
 
 // ---------- devices (v1.1 section 5) ----------
@@ -227,12 +313,13 @@ async function createRoom() {
   if (members.length === 0) return toast('Name at least one other user');
   if (kind === 'direct' && members.length !== 1) return toast('A direct room has exactly one other user');
   const name = kind === 'direct' ? `${state.me} & ${members[0]}` : $('new-room-name').value.trim() || [state.me, ...members].join(', ');
+  const encrypted = $('new-room-encrypted').checked;
   try {
-    const { room_id: id, seq } = await api.createRoom(kind, members, name, newClientMsgId());
+    const { room_id: id, seq } = await api.createRoom(kind, members, name, newClientMsgId(), encrypted);
     // its room_created event may have come first and added the room already
     let r = room(id);
     if (!r) {
-      r = new Room({ room_id: id, kind, name, last_seq: seq || 0, read_seq: 0, unread: 0 });
+      r = new Room({ room_id: id, kind, name, last_seq: seq || 0, read_seq: 0, unread: 0, encrypted });
       r.origin = 'created';
       state.rooms.set(id, r);
       state.left.delete(id);
@@ -240,6 +327,7 @@ async function createRoom() {
     members.forEach((m) => r.kind === 'direct' && r.peers.add(m));
     $('new-room-members').value = '';
     $('new-room-name').value = '';
+    $('new-room-encrypted').checked = false;
     ui.renderRooms(openRoomById);
     await openRoomById(id);
   } catch (e) {
@@ -341,11 +429,15 @@ function renderOpenRoom(r) {
   ui.renderRoomHead(r);
   ui.renderRoomPanel(r);
   const input = $('message-input');
-  // the web client holds no keys: an encrypted room (PROTOCOL.md section 6) is shown, not written to
-  input.disabled = r.encrypted;
-  $('send-btn').disabled = r.encrypted;
+  // an encrypted room (PROTOCOL.md section 6) is written to once this device's keys are up;
+  // media there would have to be encrypted before upload, which this client does not do
+  const readOnly = r.encrypted && !e2eeReady;
+  input.disabled = readOnly;
+  $('send-btn').disabled = readOnly;
   $('attach-btn').disabled = r.encrypted;
-  input.placeholder = r.encrypted ? 'Encrypted room: use a client that holds your keys' : 'Message';
+  input.placeholder = !r.encrypted ? 'Message'
+    : readOnly ? (e2ee ? 'Encrypted room: setting up your keys…' : 'Encrypted room: this browser cannot hold keys')
+      : 'Encrypted message';
 }
 
 /** Renders the shown messages again (my role changed: the delete buttons follow it). */
@@ -409,6 +501,12 @@ async function leaveRoom() {
 // ---------- frames ----------
 
 function onFrame(f) {
+  // to_device, to_device_sent, to_device_dropped and the errors of to_device frames
+  if (!e2ee && e2eeSupported === undefined && String(f.type).startsWith('to_device')) return void earlyFrames.push(f);
+  if (e2ee && e2ee.onFrame(f)) {
+    if (f.type === 'to_device_dropped') toast(`${f.count} key message(s) for this device were dropped; missing keys are asked for again`, 'info');
+    return undefined;
+  }
   switch (f.type) {
     case 'joined': return onJoined(f);
     case 'message': return onMessage(f);
@@ -457,6 +555,7 @@ function normalize(f) {
   return {
     seq: f.seq, msg_id: f.msg_id, sender_id: f.sender_id, client_msg_id: f.client_msg_id,
     body: deleted ? '' : f.body || '', encrypted: !deleted && f.body == null && f.ciphertext != null,
+    ciphertext: deleted ? null : f.ciphertext ?? null,
     media: deleted ? [] : f.media || [], reply_to_seq: f.reply_to_seq, ts: f.ts,
     edited_ts: f.edited_ts || null, deleted, reactions: deleted ? new Map() : reactionMap(f.reactions),
   };
@@ -472,7 +571,10 @@ function onMessage(f) {
   if (!r) return void loadRooms();
   const m = normalize(f);
   if (m.sender_id !== state.me) notePeer(r, m.sender_id);
-  if (m.sender_id === state.me && m.client_msg_id) r.pending.delete(m.client_msg_id);
+  const echo = m.sender_id === state.me && m.client_msg_id ? r.pending.get(m.client_msg_id) : null;
+  // my own encrypted message: its text is the local echo's (it decrypts to the same)
+  if (echo && m.encrypted && echo.ciphertext === m.ciphertext) Object.assign(m, { body: echo.body, encrypted: false, decrypted: true });
+  if (echo) r.pending.delete(m.client_msg_id);
   if (!addEntries(r, [m])) return;
   if (m.sender_id !== state.me && r.typing.has(m.sender_id)) {
     clearTimeout(r.typing.get(m.sender_id));
@@ -564,7 +666,11 @@ function applyToMessage(r, e) {
     case 'message_edited':
       m.body = e.body ?? '';
       m.encrypted = e.body == null && e.ciphertext != null;
+      m.ciphertext = e.ciphertext ?? null;
+      m.decrypted = undefined;
+      m.decryptError = null;
       m.edited_ts = e.ts;
+      if (m.encrypted) decryptInto(r, m);
       break;
     case 'message_deleted':
       Object.assign(m, { deleted: true, body: '', media: [], reactions: new Map(), encrypted: false });
@@ -615,6 +721,7 @@ function addEntries(r, entries) {
       if (!r.add(x)) continue;
       if (x.sender_id !== state.me) notePeer(r, x.sender_id);
       if (open) ui.placeMessage(r, x);
+      if (x.encrypted) decryptInto(r, x);
     }
     added = true;
     older ||= r.base !== null && x.seq <= r.base;
@@ -799,10 +906,35 @@ function sendMessage(body, media = []) {
 
 function transmit(r, m) {
   if (!r.pending.has(m.client_msg_id)) return;
+  if (r.encrypted) return void transmitEncrypted(r, m);
   const frame = { type: 'send', room_id: r.id, client_msg_id: m.client_msg_id, body: m.body };
   if (m.media.length) frame.media_ids = m.media.map((x) => x.media_id);
   m.sentAt = Date.now();
   if (session.send(frame)) sendRefs.set(frame.ref, { roomId: r.id, clientMsgId: m.client_msg_id });
+}
+
+/**
+ * A send into an encrypted room: my sender key is shared with every device of every member first
+ * (to_device, each frame awaited), then the message goes with {@code ciphertext} and no body. The
+ * ciphertext is made once, so a resend (same client_msg_id) is the same frame.
+ */
+function transmitEncrypted(r, m) {
+  m.sentAt = Date.now();
+  if (m.ciphertext) {
+    const frame = { type: 'send', room_id: r.id, client_msg_id: m.client_msg_id, ciphertext: m.ciphertext };
+    if (session.send(frame)) sendRefs.set(frame.ref, { roomId: r.id, clientMsgId: m.client_msg_id });
+    return;
+  }
+  if (m.preparing || !e2ee) return;
+  m.preparing = e2ee.encryptForRoom(r.id, m.body).then((ct) => {
+    m.preparing = null;
+    m.ciphertext = ct;
+    transmit(r, m);
+  }, (err) => {
+    // kept pending: resendStale tries again (a member's device may have been unreachable)
+    m.preparing = null;
+    if (err.reason !== 'offline') toast(`Encrypt: ${err.message}`);
+  });
 }
 
 /**
@@ -856,13 +988,17 @@ function submitEdit(body) {
   const r = room(roomId);
   const m = r?.messages.get(seq);
   if (!m || m.deleted || !body.trim() || body === m.body) return;
-  sendAction(r, { type: 'edit', target_seq: seq, body });
+  if (!r.encrypted) return void sendAction(r, { type: 'edit', target_seq: seq, body });
+  if (!e2ee) return;
+  e2ee.encryptForRoom(r.id, body).then((ciphertext) => sendAction(r, { type: 'edit', target_seq: seq, ciphertext }),
+    (err) => toast(`Encrypt: ${err.message}`));
 }
 
 /** After each (re)connect: the room list may have changed meanwhile; pending commands go again. */
 function onReady() {
   resendPending();
   loadRooms();
+  if (e2eeReady) e2ee.topUp().catch(() => {});
 }
 
 /** After a (re)connect: the same client_msg_id again is idempotent on the server. */
@@ -1079,7 +1215,7 @@ function wire() {
 }
 
 wire();
-window.parley = { state, session }; // for debugging from the console
+window.parley = { state, session, e2ee: null }; // for debugging from the console
 const saved = sessionStorage.getItem('parley.token');
 if (saved) {
   setToken(saved, sessionStorage.getItem('parley.me'));

@@ -10,8 +10,8 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂'];
 const DELETE_ARM_MS = 3000;
 
 // what the controls call: media(x, m), react(r, m, emoji, active), edit(r, m), remove(r, m),
-// setRole(r, userId, role), removeMember(r, userId)
-let view = { media: () => null, react() {}, edit() {}, remove() {}, setRole() {}, removeMember() {} };
+// setRole(r, userId, role), removeMember(r, userId), canEncrypt(): this client holds E2EE keys
+let view = { media: () => null, react() {}, edit() {}, remove() {}, setRole() {}, removeMember() {}, canEncrypt: () => false };
 
 export function configure(handlers) {
   view = { ...view, ...handlers };
@@ -64,10 +64,12 @@ export function renderRooms(onOpen) {
     'data-room-id': r.id,
     'data-origin': r.origin || 'list', // how the client learned of the room: event, list or created
     'data-role': r.roleOf(state.me),
+    'data-encrypted': r.encrypted ? 'true' : 'false',
     onclick: () => onOpen(r.id),
   },
   h('span', { class: 'room-kind', text: r.kind === 'direct' ? '@' : '#' }),
   h('span', { class: 'room-name', text: r.title(state.me) }),
+  r.encrypted ? h('span', { class: 'room-lock', 'data-testid': 'room-lock', title: 'end-to-end encrypted', text: '🔒' }) : null,
   r.unread > 0 ? h('span', { class: 'unread', 'data-testid': 'unread', text: String(r.unread) }) : null)));
 }
 
@@ -105,7 +107,7 @@ function reactionsEl(r, m) {
 
 function actionsEl(r, m) {
   const mine = m.sender_id === state.me;
-  const edit = mine && !m.encrypted && !r.encrypted
+  const edit = mine && !m.encrypted && (!r.encrypted || view.canEncrypt())
     ? h('button', { type: 'button', class: 'link act', 'data-testid': 'edit-btn', onclick: () => view.edit(r, m), text: 'Edit' })
     : null;
   let del = null;
@@ -134,10 +136,11 @@ export function messageEl(r, m) {
   const sequenced = m.seq != null;
   let body = null;
   if (m.deleted) body = h('div', { class: 'body deleted', 'data-testid': 'body', text: 'message deleted' });
-  else if (m.encrypted) body = h('div', { class: 'body encrypted', 'data-testid': 'body', text: 'encrypted message' });
+  else if (m.encrypted) body = encryptedBody(m);
   else if (m.body) body = h('div', { class: 'body', 'data-testid': 'body', text: m.body });
+  const waiting = !m.deleted && m.encrypted && !m.decryptError && m.decrypted !== undefined;
   return h('li', {
-    class: 'msg ' + (mine ? 'mine' : 'theirs') + (m.deleted ? ' tombstone' : ''),
+    class: 'msg ' + (mine ? 'mine' : 'theirs') + (m.deleted ? ' tombstone' : '') + (waiting ? ' waiting-key' : ''),
     'data-testid': 'message',
     'data-seq': m.seq ?? null,
     'data-client-msg-id': m.client_msg_id || null,
@@ -145,6 +148,9 @@ export function messageEl(r, m) {
     'data-status': status,
     'data-edited': m.edited_ts && !m.deleted ? 'true' : null,
     'data-deleted': m.deleted ? 'true' : null,
+    // E2EE (PROTOCOL.md section 6): decrypted, waiting (for the key), decrypting or failed
+    'data-e2ee': m.ciphertext == null || m.deleted ? null
+      : !m.encrypted ? 'decrypted' : m.decryptError ? 'failed' : m.decrypted === undefined ? 'decrypting' : 'waiting',
   },
   h('div', { class: 'meta' },
     h('span', { class: 'sender', text: mine ? 'you' : m.sender_id }),
@@ -155,6 +161,18 @@ export function messageEl(r, m) {
   m.deleted ? null : (m.media || []).map((x) => view.media(x, m)),
   sequenced && !m.deleted ? h('div', { class: 'msg-foot' }, reactionsEl(r, m), actionsEl(r, m)) : null,
   mine && !m.deleted ? tickEl(status) : null);
+}
+
+/**
+ * The body of a message still in ciphertext: being decrypted, waiting for its sender key (a
+ * key_request is out; the text appears when the room_key arrives) or unreadable.
+ */
+function encryptedBody(m) {
+  if (m.decryptError) {
+    return h('div', { class: 'body encrypted failed', 'data-testid': 'body', title: m.decryptError, text: 'this message cannot be decrypted' });
+  }
+  if (m.decrypted === undefined) return h('div', { class: 'body encrypted', 'data-testid': 'body', text: 'decrypting…' });
+  return h('div', { class: 'body encrypted waiting', 'data-testid': 'body', text: 'waiting for the key…' });
 }
 
 /** The line a timeline event reads as, e.g. "bob added carol", "carol left", "bob is now admin". */
