@@ -156,7 +156,16 @@ final class BrowserSession implements AutoCloseable {
 
     /** Creates a direct room with {@code peer} from the sidebar form; it opens; its id. */
     String createDirectRoom(String peer) {
+        return createRoom(peer, false);
+    }
+
+    /** Creates a direct room, end-to-end encrypted if asked (PROTOCOL.md section 6); its id. */
+    String createRoom(String peer, boolean encrypted) {
         new Select(driver.findElement(By.id("new-room-kind"))).selectByValue("direct");
+        WebElement box = driver.findElement(By.id("new-room-encrypted"));
+        if (box.isSelected() != encrypted) {
+            box.click();
+        }
         driver.findElement(By.id("new-room-members")).sendKeys(peer);
         driver.findElement(By.id("new-room-btn")).click();
         return waiting("the new room opens")
