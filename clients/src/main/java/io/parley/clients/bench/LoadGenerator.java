@@ -2,6 +2,8 @@ package io.parley.clients.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.clients.ParleyClient;
+import io.parley.clients.e2ee.E2eeException;
+import io.parley.clients.e2ee.RoomCipher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,16 @@ public final class LoadGenerator {
     private final int rate;
     private final int durationSeconds;
     private final int drainSeconds;
+    private final boolean encrypted;
+
+    /**
+     * In an encrypted run, each member's sender key per room (docs/e2ee.md): made here and handed
+     * to the other members in-process, so the figures are the cost of encrypting, carrying and
+     * decrypting every message, not of the one-off key exchange.
+     */
+    private final Map<String, RoomCipher.SenderKey> senderKeys = new ConcurrentHashMap<>();
+
+    private final AtomicLong undecryptable = new AtomicLong();
 
     private final Recorder sendToSent = new Recorder(3);
     private final Recorder sendToDeliver = new Recorder(3);
@@ -45,27 +57,61 @@ public final class LoadGenerator {
             int rooms,
             int rate,
             int durationSeconds,
-            int drainSeconds) {
+            int drainSeconds,
+            boolean encrypted) {
         this.url = url;
         this.connections = connections;
         this.rooms = rooms;
         this.rate = rate;
         this.durationSeconds = durationSeconds;
         this.drainSeconds = drainSeconds;
+        this.encrypted = encrypted;
     }
 
+    /**
+     * {@code --encrypted false} (default), {@code true} (encrypted rooms), or {@code both}: a plain
+     * run and an encrypted one with the same shape, in one process, and their ratio ({@code --first
+     * encrypted} runs the encrypted one first, since the first run finds a colder stack).
+     */
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
-        new LoadGenerator(
-                        o.getOrDefault("url", "http://127.0.0.1:8088"),
-                        Integer.parseInt(o.getOrDefault("connections", "200")),
-                        Integer.parseInt(o.getOrDefault("rooms", "20")),
-                        Integer.parseInt(o.getOrDefault("rate", "500")),
-                        Integer.parseInt(o.getOrDefault("duration", "60")),
-                        Integer.parseInt(o.getOrDefault("drain", "10")))
-                .run();
+        String mode = o.getOrDefault("encrypted", "false");
+        boolean encryptedFirst = o.getOrDefault("first", "plain").equals("encrypted");
+        List<Result> results = new ArrayList<>();
+        for (boolean encrypted :
+                mode.equals("both")
+                        ? (encryptedFirst ? List.of(true, false) : List.of(false, true))
+                        : List.of(Boolean.parseBoolean(mode))) {
+            results.add(
+                    new LoadGenerator(
+                                    o.getOrDefault("url", "http://127.0.0.1:8088"),
+                                    Integer.parseInt(o.getOrDefault("connections", "200")),
+                                    Integer.parseInt(o.getOrDefault("rooms", "20")),
+                                    Integer.parseInt(o.getOrDefault("rate", "500")),
+                                    Integer.parseInt(o.getOrDefault("duration", "60")),
+                                    Integer.parseInt(o.getOrDefault("drain", "10")),
+                                    encrypted)
+                            .run());
+        }
+        if (results.size() == 2) {
+            Result p = results.get(encryptedFirst ? 1 : 0);
+            Result e = results.get(encryptedFirst ? 0 : 1);
+            System.out.printf(
+                    "%nencrypted / plain: send->deliver p50 %.2fx  p99 %.2fx; load generator cpu"
+                            + " %.2fx (%.3f vs %.3f cores); frame %d vs %d chars%n",
+                    e.deliverP50() / p.deliverP50(),
+                    e.deliverP99() / p.deliverP99(),
+                    e.clientCores() / p.clientCores(),
+                    e.clientCores(),
+                    p.clientCores(),
+                    e.frameChars(),
+                    p.frameChars());
+        }
         System.exit(0);
     }
+
+    /** The figures of one run, for the comparison of a plain and an encrypted one. */
+    record Result(double deliverP50, double deliverP99, double clientCores, int frameChars) {}
 
     static Map<String, String> options(String[] args) {
         Map<String, String> o = new java.util.HashMap<>();
@@ -78,12 +124,19 @@ public final class LoadGenerator {
     private record Member(
             int index, String room, ParleyClient.Connection connection, SeqTracker tracker) {}
 
-    void run() throws Exception {
+    Result run() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         int perRoom = connections / rooms;
         System.out.printf(
-                "bench %s: %d connections in %d rooms of %d, %d msg/s for %d s against %s%n",
-                run, connections, rooms, perRoom, rate, durationSeconds, url);
+                "bench %s: %d connections in %d %srooms of %d, %d msg/s for %d s against %s%n",
+                run,
+                connections,
+                rooms,
+                encrypted ? "encrypted " : "",
+                perRoom,
+                rate,
+                durationSeconds,
+                url);
         try (ParleyClient client = new ParleyClient(url)) {
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
@@ -96,7 +149,21 @@ public final class LoadGenerator {
                     members.add("b" + run + "u" + (r * perRoom + k));
                 }
                 roomIds.add(
-                        client.createRoom(tokens.get(r * perRoom), "group", "bench " + r, members));
+                        client.call(
+                                        "POST",
+                                        "/v1/rooms",
+                                        tokens.get(r * perRoom),
+                                        Map.of(
+                                                "kind",
+                                                "group",
+                                                "name",
+                                                "bench " + r,
+                                                "members",
+                                                members,
+                                                "encrypted",
+                                                encrypted))
+                                .path("room_id")
+                                .asText());
             }
             List<Member> all = new ArrayList<>();
             java.util.concurrent.CountDownLatch joined =
@@ -116,6 +183,8 @@ public final class LoadGenerator {
 
             ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
             long periodNanos = 1_000_000_000L / rate;
+            long cpuBefore = processCpuNanos();
+            int[] frameChars = {0};
             AtomicLong counter = new AtomicLong();
             long start = System.nanoTime();
             sender.scheduleAtFixedRate(
@@ -125,17 +194,22 @@ public final class LoadGenerator {
                         String cmid = run + "-" + n;
                         long now = System.nanoTime();
                         sentAt.put(cmid, now);
-                        m.connection()
-                                .send(
+                        Map<String, Object> frame =
+                                new java.util.HashMap<>(
                                         Map.of(
                                                 "type",
                                                 "send",
                                                 "room_id",
                                                 m.room(),
                                                 "client_msg_id",
-                                                cmid,
-                                                "body",
-                                                "t=" + now));
+                                                cmid));
+                        if (encrypted) {
+                            frame.put("ciphertext", encrypt(run, m, "t=" + now));
+                        } else {
+                            frame.put("body", "t=" + now);
+                        }
+                        frameChars[0] = io.parley.schemas.Json.write(frame).length();
+                        m.connection().send(frame);
                         sends.incrementAndGet();
                     },
                     0,
@@ -159,8 +233,53 @@ public final class LoadGenerator {
                     && (acks.get() < sends.get() || missing(all) > 0)) {
                 Thread.sleep(100);
             }
+            double cores = (processCpuNanos() - cpuBefore) / 1e9 / elapsed;
             report(all, perRoom, elapsed);
+            System.out.printf("  load generator cpu %.3f cores%n", cores);
             all.forEach(m -> m.connection().close());
+            Histogram deliver = lastDeliver;
+            return new Result(ms(deliver, 50), ms(deliver, 99), cores, frameChars[0]);
+        }
+    }
+
+    private Histogram lastDeliver;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String user(String run, int index) {
+        return "b" + run + "u" + index;
+    }
+
+    private String encrypt(String run, Member m, String body) {
+        String sender = user(run, m.index());
+        RoomCipher.SenderKey key =
+                senderKeys.computeIfAbsent(
+                        m.room() + "|" + sender, k -> RoomCipher.SenderKey.generate());
+        try {
+            return RoomCipher.encrypt(m.room(), sender, "bench", key, body);
+        } catch (E2eeException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The body of a received message: decrypted in an encrypted run (null if it cannot be). */
+    private String bodyOf(JsonNode f) {
+        if (!f.hasNonNull("ciphertext")) {
+            return f.path("body").asText();
+        }
+        String room = f.path("room_id").asText();
+        String sender = f.path("sender_id").asText();
+        RoomCipher.SenderKey key = senderKeys.get(room + "|" + sender);
+        try {
+            return key == null
+                    ? null
+                    : RoomCipher.decrypt(room, sender, key.key(), f.path("ciphertext").asText());
+        } catch (E2eeException e) {
+            return null;
         }
     }
 
@@ -185,8 +304,10 @@ public final class LoadGenerator {
                         });
             }
             case "message" -> {
-                String body = f.path("body").asText();
-                if (body.startsWith("t=")) {
+                String body = bodyOf(f);
+                if (body == null) {
+                    undecryptable.incrementAndGet();
+                } else if (body.startsWith("t=")) {
                     long at = Long.parseLong(body.substring(2));
                     sendToDeliver.recordValue(Math.max(0, (now - at) / 1000));
                 }
@@ -220,6 +341,7 @@ public final class LoadGenerator {
         }
         Histogram sent = sendToSent.getIntervalHistogram();
         Histogram deliver = sendToDeliver.getIntervalHistogram();
+        lastDeliver = deliver;
         System.out.printf("%nresults over %.1f s:%n", elapsed);
         System.out.printf(
                 "  sent %d (%.0f msg/s), sequenced %d, deliveries %d (%.0f/s), errors %d%n",
@@ -238,6 +360,9 @@ public final class LoadGenerator {
         System.out.printf(
                 "  lost %d  duplicated %d  out-of-order %d  (unacknowledged sends %d)%n",
                 lost, dup, ooo, sends.get() - acks.get());
+        if (encrypted) {
+            System.out.printf("  undecryptable %d%n", undecryptable.get());
+        }
     }
 
     private static double ms(Histogram h, double percentile) {
