@@ -81,6 +81,13 @@ class EncryptedRoomIT {
             JsonNode refused = errorFor(a, "p");
             assertThat(refused.path("code").asText()).isEqualTo("bad_request");
             assertThat(refused.path("message").asText()).contains("encrypted");
+            Map<String, Object> big =
+                    new java.util.HashMap<>(cipherSend(room, "big", "A".repeat(48 * 1024 + 4)));
+            big.put("ref", "big");
+            a.send(big);
+            assertThat(errorFor(a, "big").path("code").asText())
+                    .as("a ciphertext over 48 Ki chars")
+                    .isEqualTo("too_large");
 
             a.send(cipherSend(room, "c1", first));
             seq = a.awaitType("sent", WAIT).path("seq").asLong();

@@ -166,7 +166,10 @@ class ToDeviceIT {
         String alice = stack.user("td_e");
         String bob = stack.user("td_f");
         String tablet = deviceWithKeys(bob, "b3");
-        try (WsClient a = stack.connect(stack.a, stack.apiA.devToken(alice, "a1"), "a1")) {
+        try (WsClient a = stack.connect(stack.a, stack.apiA.devToken(alice, "a1"), "a1");
+                WsClient b4 = stack.connect(stack.b, stack.apiA.devToken(bob, "b4"), "b4")) {
+            b4.send(Map.of("type", "ping", "ref", "up"));
+            b4.awaitType("pong", WAIT);
             int n = 0;
             for (int frame = 0; frame < 11; frame++) {
                 List<Map<String, Object>> targets = new ArrayList<>();
@@ -178,6 +181,10 @@ class ToDeviceIT {
                         .as(sent.toString())
                         .isEqualTo("to_device_sent");
             }
+            // a fence: bob's signals are routed in order, so once b4 has this one live, no live
+            // delivery of the 1,005 (each signalled when added) can reach b3 when it connects
+            sendAndAwait(a, frame("fence", List.of(target(bob, "b4", "ZmVuY2U="))));
+            b4.await(f -> toDevice(f) && "ZmVuY2U=".equals(f.path("ciphertext").asText()), WAIT);
         }
         try (WsClient b3 = stack.connect(stack.b, tablet, "b3")) {
             JsonNode dropped = b3.awaitType("to_device_dropped", WAIT);
