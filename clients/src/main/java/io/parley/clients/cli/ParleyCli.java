@@ -273,6 +273,9 @@ public final class ParleyCli {
         JsonNode page = client.call("GET", path, token(client), null);
         if (!page.path("messages").findValues("ciphertext").isEmpty()) {
             E2eeSession session = e2ee(client);
+            // released each time a room key arrives: then the page is read again
+            java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
+            session.onKeys(arrived::release);
             ParleyClient.Connection c = client.connect(token(client), device(), session::onFrame);
             session.attach(c);
             session.publishKeys();
@@ -291,11 +294,12 @@ public final class ParleyCli {
                     waiting |= WAITING.equals(r.path("body").asText());
                     messages.add(r);
                 }
-                if (!waiting || System.nanoTime() > deadline) {
+                // the keys asked for arrive as to_device frames
+                if (!waiting
+                        || !arrived.tryAcquire(
+                                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                // a requested key arrives as a to_device frame
-                Thread.sleep(250);
             }
             c.close();
             print(shown);

@@ -106,11 +106,14 @@ public final class E2eeSession {
         List<String> newlyShared = new ArrayList<>();
         for (JsonNode m : room(roomId).path("members")) {
             String user = m.path("user_id").asText();
+            // a claim spends a one-time prekey of every device: only when one lacks the key
+            if (!lacksKey(roomId, user, bundles(user))) {
+                continue;
+            }
             for (JsonNode device : claim(user)) {
                 String id = device.path("device_id").asText();
                 String to = user + "|" + id;
-                if ((user.equals(userId()) && id.equals(deviceId()))
-                        || state.sharedWith(roomId).contains(to)) {
+                if (!lacksKey(roomId, user, List.of(device))) {
                     continue;
                 }
                 try {
@@ -282,9 +285,7 @@ public final class E2eeSession {
     }
 
     private String identityKey(String user, String device) throws Exception {
-        for (JsonNode d :
-                client.call("GET", "/v1/keys/" + ParleyClient.q(user), token, null)
-                        .path("devices")) {
+        for (JsonNode d : bundles(user)) {
             if (d.path("device_id").asText().equals(device)) {
                 return d.path("identity_key").asText();
             }
@@ -294,6 +295,23 @@ public final class E2eeSession {
 
     private JsonNode room(String roomId) throws Exception {
         return client.call("GET", "/v1/rooms/" + ParleyClient.q(roomId), token, null);
+    }
+
+    /** Whether a device of {@code user} among these has not been given this device's room key. */
+    private boolean lacksKey(String roomId, String user, Iterable<JsonNode> devices) {
+        for (JsonNode device : devices) {
+            String id = device.path("device_id").asText();
+            boolean self = user.equals(userId()) && id.equals(deviceId());
+            if (!self && !state.sharedWith(roomId).contains(user + "|" + id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The user's devices in the directory ({@code GET /v1/keys}: spends no one-time prekey). */
+    private JsonNode bundles(String user) throws Exception {
+        return client.call("GET", "/v1/keys/" + ParleyClient.q(user), token, null).path("devices");
     }
 
     private JsonNode claim(String user) throws Exception {
