@@ -147,7 +147,10 @@ class HistorySearchIT {
                         r -> {
                             for (JsonNode n : r.body()) {
                                 if (n.path("room_id").asText().equals(room)) {
-                                    return n.path("read_seq").asLong() == 4;
+                                    // unread counts from the persisted messages, which may lag
+                                    // the read cursor (seen on a fresh clone: 0 for a moment)
+                                    return n.path("read_seq").asLong() == 4
+                                            && n.path("unread").asLong() == 2;
                                 }
                             }
                             return false;
